@@ -1,0 +1,35 @@
+"""Rapport: a pocket relationship journal for salespeople who treat customers as friends."""
+import os
+
+from flask import Flask
+
+from . import config
+
+
+def create_app(test_config=None):
+    """Create and configure the Flask app (flaskr-style factory)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH") or os.path.join(root, "instance"),
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path, test_config or {}))
+
+    from . import db, migrate
+    from .extensions import csrf, htmx, login_manager
+
+    db.init_app(app)
+    migrate.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+
+    from . import auth, capture, ops, people, search, today
+
+    for blueprint in (ops.bp, auth.bp, today.bp, people.bp, search.bp, capture.bp):
+        app.register_blueprint(blueprint)
+    ops.init_app(app)
+    return app

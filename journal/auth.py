@@ -1,0 +1,142 @@
+"""Accounts: sign up, log in, log out, change password; flask-login wiring."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from . import passwords
+from .extensions import htmx, login_manager
+from .models import User
+from .web import render, safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _policy(form, field):
+    """WTForms validator: the password policy (length, not a common password)."""
+    message = passwords.problem(field.data or "")
+    if message:
+        raise ValidationError(message)
+
+
+class LoginForm(FlaskForm):
+    """Log in with email and password."""
+
+    email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    remember = BooleanField("Remember me on this device")
+
+
+class SignupForm(FlaskForm):
+    """Create an account."""
+
+    email = EmailField(
+        "Email",
+        validators=[DataRequired("Enter your email."), Email("Enter a valid email address."), Length(max=254)],
+    )
+    password = PasswordField("Password", validators=[DataRequired("Choose a password."), _policy])
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[DataRequired("Repeat the password."), EqualTo("password", "The passwords do not match.")],
+    )
+
+    def validate_email(self, field):
+        """Refuse an email that already has an account."""
+        if field.data and User.by_email(field.data):
+            raise ValidationError("An account with this email already exists. Log in instead.")
+
+
+class PasswordForm(FlaskForm):
+    """Change the password of the signed-in user."""
+
+    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    password = PasswordField("New password", validators=[DataRequired("Choose a new password."), _policy])
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired("Repeat the new password."), EqualTo("password", "The passwords do not match.")],
+    )
+
+    def validate_current(self, field):
+        """Check the current password."""
+        if field.data and not passwords.verify_password(current_user.password_hash, field.data):
+            raise ValidationError("That is not your current password.")
+
+
+@login_manager.user_loader
+def load_user(login_id):
+    """Load the user a session or remember cookie names."""
+    return User.from_login_id(login_id)
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Send anonymous visitors to the login page; htmx requests get HX-Redirect, not a 302."""
+    if htmx:
+        # Redirect the whole page back to where the user was, not to the fragment's URL.
+        current = htmx.current_url or ""
+        parts = urlsplit(current)
+        back = parts.path + (f"?{parts.query}" if parts.query else "") if current else None
+        target = url_for("auth.login", next=safe_next(back, None))
+        return "", 401, {"HX-Redirect": target}
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"), None)))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and sign the user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("today.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = User.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next"), url_for("today.index")))
+        form.password.errors.append("Wrong email or password.")
+    if form.errors:
+        status = 422
+    return render("auth/login.html", form=form, status=status)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    """Show the sign-up form and create an account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("today.index"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        user = User.register(form.email.data, form.password.data)
+        login_user(user)
+        flash("Welcome to Rapport. Add the first person you want to remember well.", "success")
+        return redirect(url_for("today.index"))
+    return render("auth/signup.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out (POST only, CSRF-protected) and clear what the browser kept."""
+    logout_user()
+    response = redirect(url_for("auth.login"))
+    # Customer data must not stay on a shared phone.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    flash("You are logged out.", "info")
+    return response
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """Account page: change the password."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        current_user.set_password(form.password.data)
+        # The token rotated: log in again in this browser so only other sessions end.
+        login_user(current_user._get_current_object())
+        flash("Password changed. Other devices have been signed out.", "success")
+        return redirect(url_for("auth.account"))
+    return render("auth/account.html", form=form, status=422 if form.errors else 200)

@@ -1,0 +1,57 @@
+"""Configuration read from the environment, with safe defaults kept in the instance folder."""
+import os
+import secrets
+
+
+def _secret_key(instance_path):
+    """Return SECRET_KEY from the environment, or one generated once and kept in the instance folder."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path, encoding="ascii") as fh:
+            key = fh.read().strip()
+    except FileNotFoundError:
+        key = ""
+    if not key:
+        key = secrets.token_hex(32)
+        # O_EXCL: two workers starting together must not write two different keys.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            with open(path, encoding="ascii") as fh:
+                return fh.read().strip()
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key)
+    return key
+
+
+def _flag(name, default=False):
+    """Read a boolean environment variable ("1", "true", "yes", "on")."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path, overrides):
+    """Build the configuration from environment variables; `overrides` (a test config) wins."""
+    settings = {
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path),
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", "sqlite:///" + os.path.join(instance_path, "rapport.sqlite3")
+        ),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # The CSRF token lives as long as the session: a form left open for hours still saves.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PEOPLE_PAGE_SIZE": int(os.environ.get("PEOPLE_PAGE_SIZE", 50)),
+    }
+    settings.update(overrides)
+    return settings

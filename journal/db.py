@@ -1,0 +1,41 @@
+"""The deferred peewee database, bound to DATABASE_URL when the app is created."""
+from peewee import DatabaseProxy, SqliteDatabase
+from playhouse.db_url import connect
+
+db = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "full",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+}
+
+
+def open_database(url):
+    """Create a peewee database for a URL; SQLite gets WAL, FKs and IMMEDIATE write transactions."""
+    if url.startswith("sqlite"):
+        # IMMEDIATE takes the write lock at BEGIN: a deferred read-then-write fails with
+        # "database is locked" under concurrent load instead of waiting its turn.
+        return connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5)
+    return connect(url)
+
+
+def init_app(app):
+    """Bind the proxy to the configured database and close the connection after each request."""
+    database = open_database(app.config["DATABASE_URL"])
+    db.initialize(database)
+    app.extensions["peewee"] = database
+
+    # peewee opens the connection on the first query of a request (so /healthz never touches
+    # the database) and teardown closes it, whatever happened in the view.
+    @app.teardown_appcontext
+    def close_db(exc):
+        """Close this request's database connection."""
+        if not db.is_closed():
+            db.close()
+
+
+def is_sqlite():
+    """True when the bound database is SQLite."""
+    return isinstance(db.obj, SqliteDatabase)

@@ -1,0 +1,12 @@
+"""Flask extensions, created here and bound to the app in create_app()."""
+from flask_htmx import HTMX
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+htmx = HTMX()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see that page."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"

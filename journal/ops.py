@@ -1,0 +1,69 @@
+"""Operations: health check, error pages and security headers."""
+from flask import Blueprint, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from .extensions import htmx
+
+bp = Blueprint("ops", __name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'"
+)
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness probe: answers without touching the database."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+def _error_page(status, title, message):
+    """Render the error page in the app's style (a small fragment for htmx)."""
+    template = "errors/_error.html" if htmx else "errors/error.html"
+    return render_template(template, status=status, title=title, message=message), status
+
+
+def init_app(app):
+    """Register error handlers and response headers."""
+
+    @app.errorhandler(404)
+    def not_found(error):
+        """Page not found (also another user's ids)."""
+        return _error_page(404, "Not found", "There is nothing here. It may have been deleted, or the link is wrong.")
+
+    @app.errorhandler(405)
+    def not_allowed(error):
+        """Method not allowed."""
+        return _error_page(405, "Not allowed", "That action is not available here.")
+
+    @app.errorhandler(413)
+    def too_large(error):
+        """Upload over MAX_CONTENT_LENGTH."""
+        return _error_page(413, "Too large", "That upload is larger than Rapport accepts.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        """A state change without a valid CSRF token."""
+        return _error_page(
+            400,
+            "Please try again",
+            "Your session changed before this form was sent. Go back: your text is still in the form; send it again.",
+        )
+
+    @app.errorhandler(500)
+    def server_error(error):
+        """Unexpected error: a friendly page, never a traceback."""
+        return _error_page(500, "Something went wrong", "Rapport hit an error. Nothing you saved before is lost; please try again.")
+
+    @app.after_request
+    def security_headers(response):
+        """Strict CSP and friends on every response; no caching of pages holding customer data."""
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,46 @@
+"""Request helpers shared by every blueprint: fragment-or-page rendering, owner checks, redirects."""
+from urllib.parse import urlsplit
+
+from flask import abort, make_response, render_template
+from flask_login import current_user
+
+from .extensions import htmx
+
+
+def render(template, partials=None, status=200, **context):
+    """Render the full page, or the partial whose element id the htmx request targets.
+
+    `partials` maps an element id to the partial template that fills it. A boosted link or a
+    history restore is an htmx request too, so the choice goes by HX-Target, not by HX-Request.
+    """
+    chosen = template
+    if htmx and partials and htmx.target in partials:
+        chosen = partials[htmx.target]
+    response = make_response(render_template(chosen, **context), status)
+    response.vary.add("HX-Request")
+    response.vary.add("HX-Target")
+    return response
+
+
+def get_owned_or_404(model, pk, query=None):
+    """The current user's row of `model` with this id; 404 when it is missing or someone else's."""
+    base = query if query is not None else model.for_user(current_user)
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        abort(404)
+    obj = base.where(model.id == pk).first()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def safe_next(target, default):
+    """`target` when it is a path on this site, else `default` (no open redirects)."""
+    if not target:
+        return default
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target

@@ -1,0 +1,137 @@
+"""Accounts: sign up, log in, remember me, log out, password change, CSRF."""
+from conftest import PASSWORD, csrf_from
+
+from journal.models import User
+
+
+def _signup(client, email="new@example.com", password=PASSWORD, confirm=None):
+    token = csrf_from(client.get("/signup").get_data(as_text=True))
+    return client.post(
+        "/signup",
+        data={"email": email, "password": password, "confirm": confirm or password, "csrf_token": token},
+    )
+
+
+def _login(client, email, password, remember=False, next_url=None):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    data = {"email": email, "password": password, "csrf_token": token}
+    if remember:
+        data["remember"] = "y"
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data=data)
+
+
+def test_login_page_has_labels_button_and_signup_link(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<label class="label" for="email">Email</label>' in html
+    assert '<label class="label" for="password">Password</label>' in html
+    assert 'name="email"' in html and 'name="password"' in html
+    assert ">Log in</button>" in html
+    assert ">Sign up</a>" in html
+
+
+def test_signup_creates_account_with_argon2id(app, client):
+    response = _signup(client, "New@Example.com")
+    assert response.status_code == 302
+    with app.app_context():
+        user = User.get(User.email == "new@example.com")
+        assert user.password_hash.startswith("$argon2id$")
+        assert PASSWORD not in user.password_hash
+    assert client.get("/").status_code == 200
+
+
+def test_signup_refuses_short_common_and_mismatched_passwords_keeping_email(app, client):
+    for password, confirm, message in [
+        ("short", "short", "at least 8 characters"),
+        ("password123", "password123", "too common"),
+        ("a good long one", "a different one", "do not match"),
+    ]:
+        response = _signup(client, "keep@example.com", password, confirm)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert message in html
+        assert 'value="keep@example.com"' in html
+    with app.app_context():
+        assert User.select().count() == 0
+
+
+def test_signup_refuses_duplicate_email(client, make_user):
+    make_user("taken@example.com")
+    response = _signup(client, "TAKEN@example.com")
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True)
+
+
+def test_login_and_wrong_password(client, make_user):
+    make_user("ada@example.com")
+    bad = _login(client, "ada@example.com", "wrong password here")
+    assert bad.status_code == 422
+    assert "Wrong email or password" in bad.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    good = _login(client, "ADA@example.com", PASSWORD)
+    assert good.status_code == 302 and good.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_unknown_email_gets_the_same_message(client):
+    response = _login(client, "nobody@example.com", PASSWORD)
+    assert response.status_code == 422
+    assert "Wrong email or password" in response.get_data(as_text=True)
+
+
+def test_remember_me_sets_a_persistent_cookie(client, make_user):
+    make_user("ada@example.com")
+    response = _login(client, "ada@example.com", PASSWORD, remember=True)
+    cookies = response.headers.getlist("Set-Cookie")
+    assert any(c.startswith("remember_token=") and "Expires=" in c for c in cookies)
+    plain = _login(client.application.test_client(), "ada@example.com", PASSWORD)
+    assert not any(c.startswith("remember_token=") for c in plain.headers.getlist("Set-Cookie"))
+
+
+def test_safe_next_redirect(client, make_user):
+    make_user("ada@example.com")
+    response = client.get("/people/")
+    assert response.status_code == 302 and "next=" in response.headers["Location"]
+    ok = _login(client, "ada@example.com", PASSWORD, next_url="/people/")
+    assert ok.headers["Location"] == "/people/"
+    for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        other = client.application.test_client()
+        response = _login(other, "ada@example.com", PASSWORD, next_url=evil)
+        assert response.headers["Location"] == "/", evil
+
+
+def test_logout_is_post_only_and_clears_site_data(ada):
+    assert ada.get("/logout").status_code == 405
+    response = ada.post("/logout")
+    assert response.status_code == 302
+    assert "storage" in response.headers["Clear-Site-Data"]
+    assert ada.get("/").status_code == 302
+
+
+def test_post_without_csrf_token_is_rejected(ada, app):
+    response = ada.client.post("/logout")
+    assert response.status_code == 400
+    assert ada.get("/").status_code == 200  # still logged in
+    bare = app.test_client()
+    response = bare.post("/signup", data={"email": "x@example.com", "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 400
+    with app.app_context():
+        assert User.select().where(User.email == "x@example.com").count() == 0
+
+
+def test_change_password_ends_other_sessions(app, login):
+    ada = login("ada@example.com")
+    other_device = app.test_client()
+    _login(other_device, "ada@example.com", PASSWORD)
+    assert other_device.get("/").status_code == 200
+
+    wrong = ada.post("/account", data={"current": "not it at all", "password": "a brand new secret", "confirm": "a brand new secret"})
+    assert wrong.status_code == 422 and "not your current password" in wrong.get_data(as_text=True)
+
+    response = ada.post("/account", data={"current": PASSWORD, "password": "a brand new secret", "confirm": "a brand new secret"})
+    assert response.status_code == 302
+    assert ada.get("/").status_code == 200  # this device stays in
+    assert other_device.get("/").status_code == 302  # the other is signed out
+    fresh = app.test_client()
+    assert _login(fresh, "ada@example.com", PASSWORD).status_code == 422
+    assert _login(fresh, "ada@example.com", "a brand new secret").status_code == 302
