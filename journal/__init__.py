@@ -18,14 +18,16 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path, test_config or {}))
 
-    from . import db, migrate
+    from . import db, demo, migrate, templating
     from .extensions import csrf, htmx, login_manager
 
     db.init_app(app)
     migrate.init_app(app)
+    demo.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
+    templating.init_app(app)
 
     from . import auth, capture, ops, people, search, today
 

@@ -48,7 +48,8 @@ class PartialDate:
         if not self.year:
             return None
         age = today.year - self.year
-        if self.has_day and not self.approximate and (today.month, today.day) < (self.month, self.day):
+        # Compare with this year's celebration day, so 29 February birthdays age on 28 February.
+        if self.has_day and not self.approximate and today < occurrence_in(today.year, self.month, self.day):
             age -= 1
         return max(age, 0)
 

@@ -1,0 +1,168 @@
+"""`flask demo-data`: a user with realistic, reproducible contacts (the same seed gives the same data)."""
+import datetime
+import random
+
+import click
+from flask.cli import with_appcontext
+
+from .db import db
+from .models import Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, Interest, User
+from .text import fold
+
+FIRST = [
+    "Zoë", "Łukasz", "Chloé", "José", "Ana", "Søren", "Björn", "Mia", "Noah", "Léa", "Jan", "Tom", "Priya", "Aarav",
+    "Fatima", "Omar", "Ingrid", "Mateo", "Sofía", "Émile", "Hannah", "Kofi", "Amara", "Wei", "Yuki", "Hiroshi",
+    "Olga", "Dmitri", "Giulia", "Marco", "Niamh", "Seán", "Ayşe", "Mehmet", "Camille", "Lucas", "Maja", "Ines",
+    "Rafael", "Elena", "Grace", "Daniel", "Nora", "Jonas", "Agnieszka", "Zoltán", "Mariana", "João", "Leila", "Sami",
+]
+LAST = [
+    "Martin", "Kowalski", "Dubois", "García", "Müller", "Nielsen", "Andersson", "Rossi", "O'Brien", "Nguyen",
+    "Okafor", "Mensah", "Haddad", "Petrov", "Novák", "Schmidt", "Fernández", "Silva", "Yılmaz", "Kaur", "Sharma",
+    "Chen", "Li", "Kim", "Park", "Tanaka", "Bernard", "Lefèvre", "Jansen", "de Vries", "Wiśniewski", "Żukowski",
+    "Horváth", "Costa", "Moreau", "Fischer", "Brennan", "Walsh", "Ibrahim", "Svensson",
+]
+NON_LATIN = ["佐藤 健", "鈴木 花子", "高橋 翔", "김 민준", "이 서연", "Αλέξανδρος Παπαδόπουλος", "Анна Смирнова", "محمد العلي", "王 芳", "李 伟"]
+COMPANIES = [
+    "Acme Logistics", "Nordlicht GmbH", "Bâtiments Rivière", "Kowalski & Syn", "Sakura Foods", "Atlas Marine",
+    "Blue Fjord Energy", "Café Olé", "Helix Pharma", "Meridian Retail", "Orbit Telecom", "Pampas Agro",
+    "Quill Publishing", "Riverside Clinics", "Summit Outdoor", "Tessera Build", "Umbra Lighting", "Vela Yachts",
+    "Würth & Co", "Zenith Hotels",
+]
+ROLES = ["Purchasing manager", "CEO", "Head of operations", "Buyer", "CFO", "Store owner", "IT director",
+         "Plant manager", "Founder", "Procurement lead", "Marketing director", "Office manager"]
+CITIES = ["Lyon", "Kraków", "Hamburg", "Osaka", "Porto", "Göteborg", "Dublin", "Accra", "Bologna", "Montréal",
+          "São Paulo", "Izmir", "Seoul", "Nairobi", "Brno", "Aarhus"]
+INTERESTS = ["sailing", "violin", "Lyon FC", "chess", "marathons", "jazz", "gardening", "wine", "photography",
+             "cycling", "cooking", "skiing", "golf", "birdwatching", "piano", "football", "yoga", "climbing",
+             "vintage cars", "poetry", "board games", "tennis", "fishing", "baking", "opera", "karate"]
+TAGS = ["key account", "new customer", "trade fair 2026", "referral", "VIP", "reseller", "at risk", "partner"]
+HOW_WE_MET = ["Trade fair in Hannover", "Referred by a colleague", "Cold call that went well", "LinkedIn message",
+              "Their old supplier went bust", "Met at a friend's wedding", "Conference dinner"]
+GOALS = ["Open a second warehouse next year", "Cut delivery times in half", "Grow exports to Asia",
+         "Hand the business to their daughter", "Win the regional quality award"]
+CHALLENGES = ["Staff shortages in the summer", "A new competitor undercutting prices", "Slow payments from clients",
+              "Moving to a new ERP system", "Rising energy costs"]
+HELP = ["Introduce them to our logistics partner", "Send benchmarks from similar customers",
+        "Offer a pilot before the budget round", "Train their new team"]
+IDEAS = ["Bundle orders quarterly to save freight", "Try the new recyclable packaging", "Join the buyers' club"]
+IMPORTANT = ["Being asked for their opinion", "Remembering their family", "A handwritten thank-you note",
+             "Public credit in front of their boss"]
+CHILD_NAMES = ["Léa", "Hugo", "Emma", "Oskar", "Maja", "Noé", "Aiko", "Kenji", "Lina", "Mateo", "Zofia", "Elif",
+               "Finn", "Chiara", "Amélie", "Théo"]
+PARTNER_NAMES = ["Anne", "Pierre", "Katarzyna", "Henrik", "Sara", "Yusuf", "Marta", "Daniel", "Claire", "Mei"]
+PARENT_NAMES = ["Margarethe", "Józef", "Françoise", "Giorgio", "Helga", "Bernard"]
+
+
+def _birthday(rng, today, min_age, max_age):
+    """A random birthday: a full date, a day and month, or an approximate year."""
+    age = rng.randint(min_age, max_age)
+    year = today.year - age
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    form = rng.random()
+    if form < 0.6:
+        return {"year": year, "month": month, "day": day, "year_approximate": False}
+    if form < 0.85:
+        return {"year": None, "month": month, "day": day, "year_approximate": False}
+    return {"year": year, "month": None, "day": None, "year_approximate": True}
+
+
+def generate(rng, count, today):
+    """Build `count` people as plain dicts (no database access)."""
+    people = []
+    for i in range(count):
+        name = rng.choice(NON_LATIN) if rng.random() < 0.08 else f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        first = name.split()[0].lower()
+        company = rng.choice(COMPANIES)
+        person = {
+            "contact": {
+                "name": name, "company": company, "role": rng.choice(ROLES), "city": rng.choice(CITIES),
+                "how_we_met": rng.choice(HOW_WE_MET), "cadence_days": rng.choice([None, 14, 30, 30, 60, 90]),
+                "goals": rng.choice(GOALS), "challenges": rng.choice(CHALLENGES),
+                "how_to_help": rng.choice(HELP) if rng.random() < 0.7 else "",
+                "ideas_to_give": rng.choice(IDEAS) if rng.random() < 0.5 else "",
+                "feel_important": rng.choice(IMPORTANT) if rng.random() < 0.6 else "",
+            },
+            "phones": [("mobile", f"+{rng.choice([33, 48, 49, 44, 81])} {rng.randint(600, 799)} {rng.randint(100, 999)} {rng.randint(100, 999)}")],
+            "emails": [("work", f"{fold(first).replace(' ', '') or 'contact'}{i}@{fold(company).split()[0]}.example")],
+            "tags": rng.sample(TAGS, rng.randint(0, 2)),
+            "interests": rng.sample(INTERESTS, rng.randint(1, 3)),
+            "dates": [],
+            "family": [],
+        }
+        if rng.random() < 0.5:
+            person["dates"].append({"kind": "birthday", "label": "", **_birthday(rng, today, 28, 65)})
+            if person["dates"][-1]["month"] is None:
+                person["dates"].pop()
+        if rng.random() < 0.3:
+            person["dates"].append({"kind": "custom", "label": "Company founded", "year": rng.randint(1950, 2020),
+                                    "month": rng.randint(1, 12), "day": rng.randint(1, 28), "year_approximate": False})
+        if rng.random() < 0.6:
+            person["family"].append({"relation": "partner", "name": rng.choice(PARTNER_NAMES),
+                                     "birthday": _birthday(rng, today, 28, 65), "interests": rng.sample(INTERESTS, rng.randint(0, 2))})
+        for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
+            person["family"].append({"relation": "child", "name": rng.choice(CHILD_NAMES),
+                                     "birthday": _birthday(rng, today, 1, 25), "interests": rng.sample(INTERESTS, rng.randint(1, 2))})
+        if rng.random() < 0.15:
+            person["family"].append({"relation": "parent", "name": rng.choice(PARENT_NAMES),
+                                     "birthday": _birthday(rng, today, 60, 90), "interests": []})
+        people.append(person)
+    return people
+
+
+def _insert(model, rows, batch=500):
+    """Insert rows in batches."""
+    for start in range(0, len(rows), batch):
+        model.insert_many(rows[start:start + batch]).execute()
+
+
+def write(user, people):
+    """Replace the user's contacts with `people` (bulk inserts inside one transaction)."""
+    uid = user.id
+    with db.atomic():
+        Contact.delete().where(Contact.user == uid).execute()
+        _insert(Contact, [{**p["contact"], "user": uid, "sort_name": fold(p["contact"]["name"])} for p in people])
+        ids = [c.id for c in Contact.for_user(uid, Contact.id).order_by(Contact.id)]
+        methods, tags, interests, dates, family = [], [], [], [], []
+        for cid, p in zip(ids, people):
+            for kind in ("phones", "emails"):
+                methods += [{"user": uid, "contact": cid, "kind": kind[:-1], "label": label, "value": value, "position": n}
+                            for n, (label, value) in enumerate(p[kind])]
+            tags += [{"user": uid, "contact": cid, "name": t, "key": fold(t)} for t in p["tags"]]
+            interests += [{"user": uid, "contact": cid, "name": t, "key": fold(t)} for t in p["interests"]]
+            dates += [{"user": uid, "contact": cid, **d} for d in p["dates"]]
+            family += [{"user": uid, "contact": cid, "relation": f["relation"], "name": f["name"]} for f in p["family"]]
+        _insert(ContactMethod, methods)
+        _insert(ContactTag, tags)
+        _insert(FamilyMember, family)
+        member_ids = [m.id for m in FamilyMember.for_user(uid, FamilyMember.id).order_by(FamilyMember.id)]
+        flat = [(cid, f) for cid, p in zip(ids, people) for f in p["family"]]
+        for mid, (cid, f) in zip(member_ids, flat):
+            interests += [{"user": uid, "contact": cid, "family_member": mid, "name": t, "key": fold(t)} for t in f["interests"]]
+            dates.append({"user": uid, "contact": cid, "family_member": mid, "kind": "birthday", "label": "", **f["birthday"]})
+        _insert(Interest, [{"family_member": None, **row} for row in interests])
+        _insert(ImportantDate, [{"family_member": None, **row} for row in dates])
+    return len(ids)
+
+
+@click.command("demo-data")
+@click.option("--email", required=True, help="The demo account's email.")
+@click.option("--password", required=True, help="Its password.")
+@click.option("--contacts", default=200, show_default=True, type=click.IntRange(0, 100000), help="How many contacts.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed: the same seed gives the same data.")
+@with_appcontext
+def demo_data_command(email, password, contacts, seed):
+    """Create (or refill) a user with realistic contacts, families, interests and dates."""
+    user = User.by_email(email)
+    if user is None:
+        user = User.register(email, password)
+    else:
+        user.set_password(password)
+    # Ages are computed against a fixed day so the same seed always stores the same rows.
+    people = generate(random.Random(seed), contacts, datetime.date(2026, 1, 1))
+    written = write(user, people)
+    click.echo(f"{email}: {written} contacts (seed {seed}).")
+
+
+def init_app(app):
+    """Register the demo-data command."""
+    app.cli.add_command(demo_data_command)

@@ -1,0 +1,239 @@
+"""Forms for people: the contact card, their world, family members and important dates."""
+import calendar
+import datetime
+import re
+
+from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..dates import MONTHS, PartialDate
+from ..models import DATE_KINDS, RELATIONS
+from ..text import split_list
+
+MAX_TAGS = 30
+MAX_TAG_LENGTH = 60
+MAX_METHODS = 10
+_PHONE_OK = re.compile(r"^\+?[0-9 ().\-/]{3,30}(\s*(ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
+
+
+def _strip(value):
+    """Trim surrounding whitespace from text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def parse_methods(text):
+    """Split lines like "mobile: +33 6 12 34 56 78" into (label, value) pairs."""
+    entries = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        label, sep, value = line.partition(":")
+        if sep and value.strip() and not label.strip().startswith("+") and "@" not in label:
+            entries.append((label.strip()[:40], value.strip()))
+        else:
+            entries.append(("", line))
+    return entries
+
+
+def format_methods(methods):
+    """The inverse of parse_methods, to fill the form from stored rows."""
+    return "\n".join(f"{m.label}: {m.value}" if m.label else m.value for m in methods)
+
+
+def _tag_list(form, field):
+    """Validate a comma list: item count and length."""
+    items = split_list(field.data)
+    if len(items) > MAX_TAGS:
+        raise ValidationError(f"Keep it to {MAX_TAGS} items.")
+    too_long = [i for i in items if len(i) > MAX_TAG_LENGTH]
+    if too_long:
+        raise ValidationError(f"“{too_long[0][:20]}…” is too long: keep each item under {MAX_TAG_LENGTH} characters.")
+
+
+class ContactForm(FlaskForm):
+    """Who the contact is and how to reach them."""
+
+    name = StringField("Name", filters=[_strip], validators=[DataRequired("Enter a name."), Length(max=200)])
+    company = StringField("Company", filters=[_strip], validators=[Length(max=200)])
+    role = StringField("Role", filters=[_strip], validators=[Length(max=200)])
+    city = StringField("City", filters=[_strip], validators=[Length(max=200)])
+    phones = TextAreaField("Phones", validators=[Length(max=2000)])
+    emails = TextAreaField("Emails", validators=[Length(max=3000)])
+    tags = StringField("Tags", filters=[_strip], validators=[Length(max=2000), _tag_list])
+    interests = StringField("Interests", filters=[_strip], validators=[Length(max=2000), _tag_list])
+    how_we_met = TextAreaField("How we met", filters=[_strip], validators=[Length(max=2000)])
+    cadence_days = IntegerField(
+        "Keep in touch every … days",
+        validators=[Optional(), NumberRange(1, 3650, "Use a number of days between 1 and 3650.")],
+    )
+
+    def validate_phones(self, field):
+        """Each line must look like a phone number."""
+        entries = parse_methods(field.data)
+        if len(entries) > MAX_METHODS:
+            raise ValidationError(f"Keep it to {MAX_METHODS} numbers.")
+        for label, value in entries:
+            if not _PHONE_OK.match(value):
+                raise ValidationError(f"“{value}” does not look like a phone number.")
+
+    def validate_emails(self, field):
+        """Each line must be an email address."""
+        entries = parse_methods(field.data)
+        if len(entries) > MAX_METHODS:
+            raise ValidationError(f"Keep it to {MAX_METHODS} addresses.")
+        for label, value in entries:
+            try:
+                validate_email(value, check_deliverability=False)
+            except EmailNotValidError:
+                raise ValidationError(f"“{value}” is not a valid email address.")
+
+    def fill_from(self, contact, related):
+        """Fill the form from a stored contact (for editing)."""
+        for name in ("name", "company", "role", "city", "how_we_met", "cadence_days"):
+            getattr(self, name).data = getattr(contact, name)
+        self.phones.data = format_methods(contact.phones(related["methods"]))
+        self.emails.data = format_methods(contact.emails(related["methods"]))
+        self.tags.data = ", ".join(t.name for t in related["tags"])
+        self.interests.data = ", ".join(i.name for i in related["interests"] if not i.family_member_id)
+
+    def apply_to(self, contact):
+        """Copy the simple fields onto a contact."""
+        for name in ("name", "company", "role", "city", "how_we_met", "cadence_days"):
+            setattr(contact, name, getattr(self, name).data)
+
+
+WORLD_QUESTIONS = [
+    ("goals", "What are their goals?"),
+    ("challenges", "What are their current challenges?"),
+    ("how_to_help", "How can I help them succeed?"),
+    ("ideas_to_give", "What ideas can I give them?"),
+    ("feel_important", "What makes them feel important?"),
+]
+
+
+class WorldForm(FlaskForm):
+    """Their world: five questions a good salesperson keeps asking."""
+
+    goals = TextAreaField(WORLD_QUESTIONS[0][1], filters=[_strip], validators=[Length(max=2000)])
+    challenges = TextAreaField(WORLD_QUESTIONS[1][1], filters=[_strip], validators=[Length(max=2000)])
+    how_to_help = TextAreaField(WORLD_QUESTIONS[2][1], filters=[_strip], validators=[Length(max=2000)])
+    ideas_to_give = TextAreaField(WORLD_QUESTIONS[3][1], filters=[_strip], validators=[Length(max=2000)])
+    feel_important = TextAreaField(WORLD_QUESTIONS[4][1], filters=[_strip], validators=[Length(max=2000)])
+
+
+def _choices(pairs):
+    """(value, label) pairs as WTForms SelectChoice objects."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+_DAY_CHOICES = _choices([("", "Day")] + [(str(d), str(d)) for d in range(1, 32)])
+_MONTH_CHOICES = _choices([("", "Month")] + [(str(i + 1), m) for i, m in enumerate(MONTHS)])
+
+
+def _int_or_none(value):
+    """Coerce a select value to int, or None when blank."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class PartialDateForm(FlaskForm):
+    """Day, month and year fields, each optional, checked together."""
+
+    day = SelectField("Day", choices=_DAY_CHOICES, coerce=_int_or_none, validate_choice=False)
+    month = SelectField("Month", choices=_MONTH_CHOICES, coerce=_int_or_none, validate_choice=False)
+    year = IntegerField("Year", validators=[Optional()])
+
+    def check_partial_date(self, require_day=False):
+        """Validate the day/month/year combination; return a PartialDate or None (errors set on fields)."""
+        day, month, year = self.day.data, self.month.data, self.year.data
+        this_year = datetime.date.today().year
+        ok = True
+        if day is not None and not 1 <= day <= 31:
+            self.day.errors.append("Choose a day.")
+            ok = False
+        if month is not None and not 1 <= month <= 12:
+            self.month.errors.append("Choose a month.")
+            ok = False
+        if (day is None) != (month is None):
+            (self.month if month is None else self.day).errors.append("Give both the day and the month.")
+            ok = False
+        elif require_day and day is None:
+            self.day.errors.append("Choose the day and month.")
+            ok = False
+        if year is not None and not 1900 <= year <= this_year + 100:
+            self.year.errors.append(f"Use a year between 1900 and {this_year + 100}.")
+            ok = False
+        if ok and day is not None:
+            days_in_month = 29 if month == 2 and year is None else calendar.monthrange(year or 2000, month)[1]
+            if day > days_in_month:
+                self.day.errors.append(f"{MONTHS[month - 1]} {year or ''} has only {days_in_month} days.".replace("  ", " "))
+                ok = False
+        return PartialDate(year, month, day) if ok else None
+
+    def fill_date(self, date):
+        """Fill the fields from a stored ImportantDate."""
+        if date is not None:
+            self.day.data, self.month.data = date.day, date.month
+            if not date.year_approximate:
+                self.year.data = date.year
+
+
+class FamilyForm(PartialDateForm):
+    """A family member: relation, name, birthday (or age), interests, notes."""
+
+    relation = SelectField("Relation", choices=_choices(RELATIONS), default="child")
+    name = StringField("Name", filters=[_strip], validators=[DataRequired("Enter a name."), Length(max=200)])
+    age = IntegerField("Or their age, roughly", validators=[Optional(), NumberRange(0, 120, "Use an age between 0 and 120.")])
+    interests = StringField("Interests", filters=[_strip], validators=[Length(max=2000), _tag_list])
+    notes = TextAreaField("Notes", filters=[_strip], validators=[Length(max=2000)])
+
+    def birthday(self, today):
+        """The birthday as a PartialDate (possibly empty), or None when the fields are invalid."""
+        partial = self.check_partial_date()
+        if partial is None:
+            return None
+        if self.age.data is not None:
+            if partial.year is not None:
+                self.age.errors.append("Give a birth year or an age, not both.")
+                return None
+            partial = PartialDate(today.year - self.age.data, partial.month, partial.day, approximate=True)
+        elif partial.year is not None and partial.has_day and datetime.date(
+            partial.year, partial.month, min(partial.day, calendar.monthrange(partial.year, partial.month)[1])
+        ) > today:
+            self.year.errors.append("That birthday is in the future.")
+            return None
+        elif partial.year is not None and partial.year > today.year:
+            self.year.errors.append("That birth year is in the future.")
+            return None
+        return partial
+
+    def fill_from(self, member, birthday, interests):
+        """Fill the form from a stored family member."""
+        self.relation.data = member.relation
+        self.name.data = member.name
+        self.notes.data = member.notes
+        self.interests.data = ", ".join(i.name for i in interests)
+        self.fill_date(birthday)
+        if birthday is not None and birthday.year_approximate and birthday.year:
+            self.age.data = datetime.date.today().year - birthday.year
+
+
+class DateForm(PartialDateForm):
+    """An important date of the contact: birthday, anniversary or a custom date."""
+
+    kind = SelectField("What", choices=_choices(DATE_KINDS), default="anniversary")
+    label = StringField("Label", filters=[_strip], validators=[Length(max=120)])
+
+    def important_date(self):
+        """The date as a PartialDate, or None when invalid (errors set on fields)."""
+        partial = self.check_partial_date(require_day=True)
+        if self.kind.data == "custom" and not self.label.data:
+            self.label.errors.append("Say what the date is, e.g. “Company founded”.")
+            return None
+        return partial

@@ -1,0 +1,299 @@
+"""Views for people: the list, the brief, in-place edits, family and dates."""
+import datetime
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from ..db import db
+from ..extensions import htmx
+from ..models import Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, contact_related
+from ..text import split_list
+from ..web import get_owned_or_404, render
+from . import bp
+from .brief import build_brief
+from .forms import WORLD_QUESTIONS, ContactForm, DateForm, FamilyForm, WorldForm, parse_methods
+
+# The brief's sections: each element id and the partial that fills it.
+BRIEF_PARTIALS = {
+    "contact-card": "people/_card.html",
+    "contact-dates": "people/_dates.html",
+    "contact-family": "people/_family.html",
+    "contact-world": "people/_world.html",
+}
+LIST_PARTIALS = {"people-list": "people/_list.html", "more-people": "people/_rows.html"}
+
+
+def _today():
+    """Today's date (one place, so tests and views agree)."""
+    return datetime.date.today()
+
+
+def _page_number():
+    """The requested page number (1-based), never below 1."""
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The alphabetical list of people, paged, filterable by tag."""
+    tag = request.args.get("tag", "").strip()
+    page = _page_number()
+    size = current_app.config["PEOPLE_PAGE_SIZE"]
+    # One extra row tells whether there is a next page without a COUNT.
+    rows = list(Contact.alphabetical(current_user, tag).offset((page - 1) * size).limit(size + 1))
+    has_more = len(rows) > size
+    rows = rows[:size]
+    first_phone, first_email = ContactMethod.firsts([c.id for c in rows])
+    return render(
+        "people/index.html",
+        partials=LIST_PARTIALS,
+        section="people",
+        people=rows,
+        first_phone=first_phone,
+        first_email=first_email,
+        has_more=has_more,
+        page=page,
+        tag=tag,
+        tags=list(ContactTag.counts(current_user)) if not htmx or htmx.target != "more-people" else [],
+        total=Contact.alphabetical(current_user, tag).count() if page == 1 else None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Add a person: the full contact form."""
+    form = ContactForm()
+    if form.validate_on_submit():
+        with db.atomic():
+            contact = Contact(user=current_user.id)
+            form.apply_to(contact)
+            contact.save()
+            _save_lists(contact, form)
+        flash(f"{contact.name} added. Add their family and what matters to them.", "success")
+        return redirect(url_for("people.brief", contact_id=contact.id))
+    return render("people/new.html", section="people", form=form, status=422 if form.errors else 200)
+
+
+def _save_lists(contact, form):
+    """Store the phones, emails, tags and interests typed into a ContactForm."""
+    contact.set_methods("phone", parse_methods(form.phones.data))
+    contact.set_methods("email", parse_methods(form.emails.data))
+    contact.set_tags(split_list(form.tags.data))
+    contact.set_interests(split_list(form.interests.data))
+
+
+def _render_brief(contact, status=200, edit=None, **forms):
+    """Render the brief page, or the one section an htmx request targets."""
+    brief = build_brief(contact, _today())
+    return render(
+        "people/brief.html",
+        partials=BRIEF_PARTIALS,
+        status=status,
+        section="people",
+        brief=brief,
+        contact=contact,
+        edit=edit,
+        today=_today(),
+        world_questions=WORLD_QUESTIONS,
+        **forms,
+    )
+
+
+def _done(contact, section_id, message=None, trigger=None):
+    """After a successful change: the refreshed section for htmx, else a redirect to the brief."""
+    if htmx:
+        response = _render_brief(contact)
+        if trigger:
+            response.headers["HX-Trigger"] = trigger
+        return response
+    if message:
+        flash(message, "success")
+    return redirect(url_for("people.brief", contact_id=contact.id, _anchor=section_id))
+
+
+@bp.route("/<contact_id>")
+@login_required
+def brief(contact_id):
+    """The pre-call brief; `?edit=card|world|family-N|family-new|date-N|date-new` opens a section for editing."""
+    contact = get_owned_or_404(Contact, contact_id)
+    edit = request.args.get("edit", "")
+    forms = {}
+    if edit == "card":
+        forms["card_form"] = ContactForm(formdata=None)
+        forms["card_form"].fill_from(contact, contact_related(contact))
+    elif edit == "world":
+        forms["world_form"] = WorldForm(formdata=None, obj=contact)
+    elif edit.startswith("family-"):
+        forms["family_form"] = _family_form_for(contact, edit.removeprefix("family-"))
+    elif edit.startswith("date-"):
+        forms["date_form"] = _date_form_for(contact, edit.removeprefix("date-"))
+    elif edit:
+        abort(404)
+    return _render_brief(contact, edit=edit or None, **forms)
+
+
+def _family_form_for(contact, which):
+    """A family form, empty for "new" or filled from the member with that id (404 if not theirs)."""
+    form = FamilyForm(formdata=None)
+    if which == "new":
+        return form
+    member = get_owned_or_404(FamilyMember, which, FamilyMember.for_user(current_user).where(FamilyMember.contact == contact))
+    birthday = ImportantDate.get_or_none(
+        (ImportantDate.family_member == member) & (ImportantDate.kind == "birthday")
+    )
+    form.fill_from(member, birthday, list(member.interests))
+    return form
+
+
+def _date_form_for(contact, which):
+    """A date form, empty for "new" or filled from the contact's date with that id (404 if not theirs)."""
+    form = DateForm(formdata=None)
+    if which == "new":
+        return form
+    date = _owned_date(contact, which)
+    form.kind.data, form.label.data = date.kind, date.label
+    form.fill_date(date)
+    return form
+
+
+def _owned_date(contact, date_id):
+    """The contact's own (not a family member's) date with this id, or 404."""
+    return get_owned_or_404(
+        ImportantDate,
+        date_id,
+        ImportantDate.for_user(current_user).where(
+            (ImportantDate.contact == contact) & ImportantDate.family_member.is_null()
+        ),
+    )
+
+
+@bp.route("/<contact_id>/card", methods=["POST"])
+@login_required
+def update_card(contact_id):
+    """Save the contact card (name, company, phones, tags...)."""
+    contact = get_owned_or_404(Contact, contact_id)
+    form = ContactForm()
+    if not form.validate():
+        return _render_brief(contact, status=422, edit="card", card_form=form)
+    with db.atomic():
+        form.apply_to(contact)
+        contact.save()
+        _save_lists(contact, form)
+    return _done(contact, "contact-card", "Saved.")
+
+
+@bp.route("/<contact_id>/world", methods=["POST"])
+@login_required
+def update_world(contact_id):
+    """Save "Their world"."""
+    contact = get_owned_or_404(Contact, contact_id)
+    form = WorldForm()
+    if not form.validate():
+        return _render_brief(contact, status=422, edit="world", world_form=form)
+    form.populate_obj(contact)
+    contact.save()
+    return _done(contact, "contact-world", "Saved.")
+
+
+@bp.route("/<contact_id>/family", methods=["POST"], defaults={"member_id": None})
+@bp.route("/<contact_id>/family/<member_id>", methods=["POST"])
+@login_required
+def save_family(contact_id, member_id):
+    """Add a family member, or update one."""
+    contact = get_owned_or_404(Contact, contact_id)
+    member = None
+    if member_id is not None:
+        member = get_owned_or_404(
+            FamilyMember, member_id, FamilyMember.for_user(current_user).where(FamilyMember.contact == contact)
+        )
+    form = FamilyForm()
+    valid = form.validate()
+    birthday = form.birthday(_today())
+    if not valid or birthday is None:
+        return _render_brief(contact, status=422, edit=f"family-{member_id or 'new'}", family_form=form)
+    with db.atomic():
+        if member is None:
+            member = FamilyMember(user=current_user.id, contact=contact)
+        member.relation, member.name, member.notes = form.relation.data, form.name.data, form.notes.data
+        member.save()
+        contact.set_interests(split_list(form.interests.data), family_member=member)
+        ImportantDate.delete().where(
+            (ImportantDate.family_member == member) & (ImportantDate.kind == "birthday")
+        ).execute()
+        if not birthday.is_empty:
+            ImportantDate.create(
+                user=current_user.id, contact=contact, family_member=member, kind="birthday",
+                year=birthday.year, month=birthday.month, day=birthday.day, year_approximate=birthday.approximate,
+            )
+    return _done(contact, "contact-family", f"{member.name} saved.", trigger="dates-changed")
+
+
+@bp.route("/<contact_id>/family/<member_id>/delete", methods=["POST"])
+@login_required
+def delete_family(contact_id, member_id):
+    """Remove a family member (with their birthday and interests)."""
+    contact = get_owned_or_404(Contact, contact_id)
+    member = get_owned_or_404(
+        FamilyMember, member_id, FamilyMember.for_user(current_user).where(FamilyMember.contact == contact)
+    )
+    member.delete_instance()
+    return _done(contact, "contact-family", f"{member.name} removed.", trigger="dates-changed")
+
+
+@bp.route("/<contact_id>/dates", methods=["POST"], defaults={"date_id": None})
+@bp.route("/<contact_id>/dates/<date_id>", methods=["POST"])
+@login_required
+def save_date(contact_id, date_id):
+    """Add or update one of the contact's important dates."""
+    contact = get_owned_or_404(Contact, contact_id)
+    date = _owned_date(contact, date_id) if date_id is not None else None
+    form = DateForm()
+    valid = form.validate()
+    partial = form.important_date()
+    if valid and partial is not None and form.kind.data == "birthday":
+        other = ImportantDate.for_user(current_user).where(
+            (ImportantDate.contact == contact) & ImportantDate.family_member.is_null() & (ImportantDate.kind == "birthday")
+        )
+        if date is not None:
+            other = other.where(ImportantDate.id != date.id)
+        if other.exists():
+            form.kind.errors.append(f"{contact.name} already has a birthday: edit that one instead.")
+            partial = None
+    if not valid or partial is None:
+        return _render_brief(contact, status=422, edit=f"date-{date_id or 'new'}", date_form=form)
+    if date is None:
+        date = ImportantDate(user=current_user.id, contact=contact)
+    date.kind, date.label = form.kind.data, form.label.data
+    date.year, date.month, date.day, date.year_approximate = partial.year, partial.month, partial.day, False
+    date.save()
+    return _done(contact, "contact-dates", "Date saved.")
+
+
+@bp.route("/<contact_id>/dates/<date_id>/delete", methods=["POST"])
+@login_required
+def delete_date(contact_id, date_id):
+    """Remove one of the contact's important dates."""
+    contact = get_owned_or_404(Contact, contact_id)
+    _owned_date(contact, date_id).delete_instance()
+    return _done(contact, "contact-dates", "Date removed.")
+
+
+@bp.route("/<contact_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(contact_id):
+    """Ask, then delete a contact with their family, dates, interests and tags."""
+    contact = get_owned_or_404(Contact, contact_id)
+    if request.method == "POST":
+        name = contact.name
+        contact.delete_instance()  # ON DELETE CASCADE removes the rows that hang off it
+        flash(f"{name} was deleted.", "info")
+        if htmx:
+            return "", 204, {"HX-Redirect": url_for("people.index")}
+        return redirect(url_for("people.index"))
+    related = contact_related(contact)
+    return render("people/delete.html", section="people", contact=contact, related=related)

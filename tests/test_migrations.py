@@ -1,0 +1,59 @@
+"""Numbered migrations: applied in order, recorded, and safe on a database that already holds rows."""
+import os
+
+from journal import create_app, migrate
+from journal.db import db
+
+
+def test_fresh_database_gets_every_migration(app):
+    with app.app_context():
+        names = [m.name for m in migrate.runner().status() if m.applied]
+        assert names[:2] == ["0001_users", "0002_people"]
+        assert migrate.pending() == []
+        assert {"user", "contact", "family_member", "important_date"} <= set(db.get_tables())
+
+
+def test_upgrade_keeps_existing_rows_and_backs_up_first(tmp_path, runner):
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/old.sqlite3"})
+    backups = tmp_path / "backups"
+    with app.app_context():
+        applied, backup = migrate.upgrade(target="0001_users", backup_dir=str(backups))
+        assert applied == ["0001_users"] and backup is None  # nothing to back up yet
+        db.execute_sql("""INSERT INTO "user" (email, password_hash, session_token, created_at) VALUES ('old@example.com', 'h', 't', '2026-01-01')""")
+        assert "contact" not in db.get_tables()
+
+        applied, backup = migrate.upgrade(backup_dir=str(backups))
+        assert "0002_people" in applied
+        assert backup and os.path.exists(backup)
+        rows = db.execute_sql('SELECT email FROM "user"').fetchall()
+        assert rows == [("old@example.com",)]
+        assert "contact" in db.get_tables()
+        # The backup holds the database as it was before the migration.
+        import sqlite3
+
+        copy = sqlite3.connect(backup)
+        assert copy.execute('SELECT email FROM "user"').fetchall() == [("old@example.com",)]
+        assert "contact" not in {r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        copy.close()
+        assert migrate.upgrade(backup_dir=str(backups)) == ([], None)  # idempotent
+
+
+def test_db_upgrade_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3"})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "Applied 0001_users" in result.output
+    again = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert "up to date" in again.output
+    status = app.test_cli_runner().invoke(args=["db", "status"])
+    assert "applied  0002_people" in status.output
+
+
+def test_no_code_creates_tables_outside_migrations():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for folder, _, files in os.walk(os.path.join(root, "journal")):
+        for name in files:
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                    assert "create_tables" not in fh.read(), name
