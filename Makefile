@@ -34,3 +34,6 @@ demo: migrate
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python tests/bench.py
