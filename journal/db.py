@@ -39,3 +39,12 @@ def init_app(app):
 def is_sqlite():
     """True when the bound database is SQLite."""
     return isinstance(db.obj, SqliteDatabase)
+
+
+def days_from(start, today):
+    """SQL expression: whole days from a date/datetime column to `today` (SQLite or PostgreSQL)."""
+    from peewee import fn
+
+    if is_sqlite():
+        return fn.julianday(today.isoformat()) - fn.julianday(fn.DATE(start))
+    return fn.DATE_PART("day", fn.DATE(today.isoformat()) - fn.DATE(start))

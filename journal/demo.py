@@ -1,12 +1,13 @@
 """`flask demo-data`: a user with realistic, reproducible contacts (the same seed gives the same data)."""
 import datetime
 import random
+import uuid
 
 import click
 from flask.cli import with_appcontext
 
 from .db import db
-from .models import Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, Interest, User
+from .models import Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, Interest, Promise, Touch, TouchContact, User
 from .text import fold
 
 FIRST = [
@@ -51,6 +52,21 @@ CHILD_NAMES = ["Léa", "Hugo", "Emma", "Oskar", "Maja", "Noé", "Aiko", "Kenji",
                "Finn", "Chiara", "Amélie", "Théo"]
 PARTNER_NAMES = ["Anne", "Pierre", "Katarzyna", "Henrik", "Sara", "Yusuf", "Marta", "Daniel", "Claire", "Mei"]
 PARENT_NAMES = ["Margarethe", "Józef", "Françoise", "Giorgio", "Helga", "Bernard"]
+KIND_WEIGHTS = [("visit", 30), ("call", 25), ("email", 15), ("message", 12), ("meeting", 10), ("gesture", 4), ("purchase", 4)]
+NOTES = [
+    "Talked about the new warehouse; they want a quote before the board meeting.",
+    "Daughter has exams next month, a bit stressed. Asked about our delivery times.",
+    "Happy with the last order. Mentioned the trade fair in March.",
+    "Complained about a late shipment: follow up with logistics.",
+    "Coffee at their office. They are hiring two new buyers.",
+    "Quick call to confirm the order. Their son starts university in the autumn.",
+    "Sent the brochure they asked for. They are comparing three suppliers.",
+    "Lunch together; talked sailing more than business. Budget is tight this quarter.",
+    "They liked the sample. Want to see the recyclable packaging.",
+    "Birthday wishes sent; they replied with photos from the holiday.",
+]
+PROMISES = ["send the brochure", "introduce them to our logistics partner", "check the delivery date",
+            "send the price list", "book a visit to the plant", "share the case study", "call back with the quote"]
 
 
 def _birthday(rng, today, min_age, max_age):
@@ -105,8 +121,37 @@ def generate(rng, count, today):
         if rng.random() < 0.15:
             person["family"].append({"relation": "parent", "name": rng.choice(PARENT_NAMES),
                                      "birthday": _birthday(rng, today, 60, 90), "interests": []})
+        person["touches"], person["promises"] = _touches(rng, today, i)
         people.append(person)
     return people
+
+
+def _touches(rng, today, index):
+    """About ten touches over two years, with pulses, give/ask flags, purchases and promises."""
+    kinds = [k for k, w in KIND_WEIGHTS for _ in range(w)]
+    touches, promises = [], []
+    count = rng.randint(5, 15)
+    days_back = sorted((rng.randint(0, 720) for _ in range(count)), reverse=True)
+    for days in days_back:
+        when = datetime.datetime.combine(today - datetime.timedelta(days=days), datetime.time(rng.randint(8, 18), rng.choice([0, 15, 30, 45])))
+        touches.append({
+            "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "kind": rng.choice(kinds), "happened_at": when, "note": rng.choice(NOTES),
+            "pulse": rng.choice([None, None, 3, 4, 4, 5, 2]), "give_ask": rng.choice([None, "give", "give", "ask"]),
+        })
+    for _ in range(rng.choice([0, 1, 1, 2, 3])):
+        touch = rng.randrange(len(touches))
+        made = touches[touch]["happened_at"]
+        due = made.date() + datetime.timedelta(days=rng.randint(2, 21))
+        fate = rng.random()
+        if due >= today or (fate < 0.15 and (today - due).days < 30):
+            done = None  # open (and overdue when the due date has passed)
+        elif fate < 0.85:
+            done = datetime.datetime.combine(due - datetime.timedelta(days=rng.randint(0, 2)), datetime.time(17))
+        else:
+            done = datetime.datetime.combine(due + datetime.timedelta(days=rng.randint(1, 10)), datetime.time(17))
+        promises.append({"touch": touch, "text": rng.choice(PROMISES), "due_on": due, "done_at": done})
+    return touches, promises
 
 
 def _insert(model, rows, batch=500):
@@ -120,6 +165,7 @@ def write(user, people):
     uid = user.id
     with db.atomic():
         Contact.delete().where(Contact.user == uid).execute()
+        Touch.delete().where(Touch.user == uid).execute()
         _insert(Contact, [{**p["contact"], "user": uid, "sort_name": fold(p["contact"]["name"])} for p in people])
         ids = [c.id for c in Contact.for_user(uid, Contact.id).order_by(Contact.id)]
         methods, tags, interests, dates, family = [], [], [], [], []
@@ -141,6 +187,17 @@ def write(user, people):
             dates.append({"user": uid, "contact": cid, "family_member": mid, "kind": "birthday", "label": "", **f["birthday"]})
         _insert(Interest, [{"family_member": None, **row} for row in interests])
         _insert(ImportantDate, [{"family_member": None, **row} for row in dates])
+        _insert(Touch, [{"user": uid, **t} for p in people for t in p["touches"]])
+        touch_ids = iter(t.id for t in Touch.for_user(uid, Touch.id).order_by(Touch.id))
+        links, promises = [], []
+        for cid, p in zip(ids, people):
+            mine = [next(touch_ids) for _ in p["touches"]]
+            links += [{"user": uid, "touch": tid, "contact": cid, "happened_at": t["happened_at"]} for tid, t in zip(mine, p["touches"])]
+            promises += [{"user": uid, "contact": cid, "touch": mine[pr["touch"]], "text": pr["text"], "due_on": pr["due_on"], "done_at": pr["done_at"]}
+                         for pr in p["promises"]]
+        _insert(TouchContact, links)
+        _insert(Promise, promises)
+        Contact.refresh_last_touch(ids)
     return len(ids)
 
 
@@ -151,14 +208,14 @@ def write(user, people):
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed: the same seed gives the same data.")
 @with_appcontext
 def demo_data_command(email, password, contacts, seed):
-    """Create (or refill) a user with realistic contacts, families, interests and dates."""
+    """Create (or refill) a user with realistic contacts, families, dates, touches and promises."""
     user = User.by_email(email)
     if user is None:
         user = User.register(email, password)
     else:
         user.set_password(password)
-    # Ages are computed against a fixed day so the same seed always stores the same rows.
-    people = generate(random.Random(seed), contacts, datetime.date(2026, 1, 1))
+    # Dated relative to today so the journal looks alive; the same seed gives the same people and history.
+    people = generate(random.Random(seed), contacts, datetime.date.today())
     written = write(user, people)
     click.echo(f"{email}: {written} contacts (seed {seed}).")
 

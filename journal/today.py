@@ -1,17 +1,50 @@
-"""Today: the home screen."""
+"""Today: the home screen. Promises due, people due for a touch, dates coming up, people needing attention."""
 import datetime
 
 from flask import Blueprint
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from .dates import format_day
+from .models import PULSES, Contact, Promise, due_for_touch, due_promises, needing_attention, upcoming_dates
 from .web import render
 
 bp = Blueprint("today", __name__)
+
+TODAY_PARTIALS = {"today-promises": "today/_promises.html", "today-due": "today/_due.html"}
+SHOWN = 10  # items per section before "and N more"
+
+
+def render_today(status=200):
+    """Render Today, or the one section an htmx request targets."""
+    today = datetime.date.today()
+    promises = list(due_promises(current_user, today))
+    due_query = due_for_touch(current_user, today)
+    due = list(due_query.limit(SHOWN))
+    dropped, not_asked_query = needing_attention(current_user, today)
+    not_asked = list(not_asked_query.limit(SHOWN))
+    rate = Promise.kept_rate(current_user, today)
+    return render(
+        "today/index.html",
+        partials=TODAY_PARTIALS,
+        status=status,
+        section="today",
+        today=today,
+        today_label=format_day(today),
+        promises=promises,
+        due=due,
+        due_total=due_query.count() if len(due) == SHOWN else len(due),
+        dates=upcoming_dates(current_user, today),
+        dropped=dropped,
+        not_asked=not_asked,
+        not_asked_total=not_asked_query.count() if len(not_asked) == SHOWN else len(not_asked),
+        rate=rate,
+        has_people=Contact.for_user(current_user).exists(),
+        pulse_labels=dict(PULSES),
+    )
 
 
 @bp.route("/")
 @login_required
 def index():
     """The home screen: what needs doing today."""
-    return render("today/index.html", today_label=format_day(datetime.date.today()))
+    return render_today()

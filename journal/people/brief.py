@@ -1,7 +1,9 @@
 """The pre-call brief: a contact and their world, assembled for one screen."""
 from dataclasses import dataclass, field
 
-from ..models import RELATIONS, contact_related
+import datetime
+
+from ..models import RELATIONS, Promise, Touch, contact_related
 
 _RELATION_ORDER = {key: i for i, (key, _) in enumerate(RELATIONS)}
 
@@ -40,6 +42,16 @@ class Brief:
     dates: list
     birthday: object
     age: str = ""
+    touches: list = field(default_factory=list)
+    touch_people: dict = field(default_factory=dict)
+    promises: list = field(default_factory=list)
+    kept: tuple = (None, 0, 0)
+    balance: dict = field(default_factory=dict)
+
+    @property
+    def repeat_customer(self):
+        """True once two purchases are logged."""
+        return self.balance.get("purchases", 0) >= 2
 
     @property
     def next_date(self):
@@ -81,7 +93,13 @@ def build_brief(contact, today):
         )
     dates.sort(key=lambda e: (e.next_on, e.title))
     family = sorted(entries.values(), key=lambda e: (_RELATION_ORDER.get(e.member.relation, 99), e.member.id))
+    touches = list(Touch.for_contact(contact).limit(3))
     return Brief(
+        touches=touches,
+        touch_people=Touch.contacts_of(touches),
+        promises=list(Promise.open_for(contact.user_id).where(Promise.contact == contact)),
+        kept=Promise.kept_rate(contact.user_id, today, contact=contact),
+        balance=Touch.balance(contact, datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time())),
         contact=contact,
         phones=contact.phones(rel["methods"]),
         emails=contact.emails(rel["methods"]),

@@ -6,10 +6,11 @@ import re
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..dates import MONTHS, PartialDate
+from ..formkit import choices as _choices
+from ..formkit import strip as _strip
 from ..models import DATE_KINDS, RELATIONS
 from ..text import split_list
 
@@ -17,11 +18,6 @@ MAX_TAGS = 30
 MAX_TAG_LENGTH = 60
 MAX_METHODS = 10
 _PHONE_OK = re.compile(r"^\+?[0-9 ().\-/]{3,30}(\s*(ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
-
-
-def _strip(value):
-    """Trim surrounding whitespace from text input."""
-    return value.strip() if isinstance(value, str) else value
 
 
 def parse_methods(text):
@@ -123,11 +119,6 @@ class WorldForm(FlaskForm):
     how_to_help = TextAreaField(WORLD_QUESTIONS[2][1], filters=[_strip], validators=[Length(max=2000)])
     ideas_to_give = TextAreaField(WORLD_QUESTIONS[3][1], filters=[_strip], validators=[Length(max=2000)])
     feel_important = TextAreaField(WORLD_QUESTIONS[4][1], filters=[_strip], validators=[Length(max=2000)])
-
-
-def _choices(pairs):
-    """(value, label) pairs as WTForms SelectChoice objects."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 _DAY_CHOICES = _choices([("", "Day")] + [(str(d), str(d)) for d in range(1, 32)])

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 
 from ..db import db
 from ..extensions import htmx
-from ..models import Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, contact_related
+from ..models import Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, Touch, contact_related
+from ..touch_forms import PromiseForm
 from ..text import split_list
 from ..web import get_owned_or_404, render
 from . import bp
@@ -19,7 +20,11 @@ BRIEF_PARTIALS = {
     "contact-dates": "people/_dates.html",
     "contact-family": "people/_family.html",
     "contact-world": "people/_world.html",
+    "contact-touches": "people/_touches.html",
+    "contact-promises": "people/_promises.html",
 }
+TIMELINE_PARTIALS = {"contact-timeline": "people/_timeline.html", "more-touches": "people/_timeline_rows.html"}
+TIMELINE_PAGE = 10
 LIST_PARTIALS = {"people-list": "people/_list.html", "more-people": "people/_rows.html"}
 
 
@@ -87,9 +92,11 @@ def _save_lists(contact, form):
     contact.set_interests(split_list(form.interests.data))
 
 
-def _render_brief(contact, status=200, edit=None, **forms):
+def render_brief(contact, status=200, edit=None, promise_form=None, **forms):
     """Render the brief page, or the one section an htmx request targets."""
     brief = build_brief(contact, _today())
+    if promise_form is None:
+        promise_form = PromiseForm(formdata=None, due_on=_today() + datetime.timedelta(days=7))
     return render(
         "people/brief.html",
         partials=BRIEF_PARTIALS,
@@ -100,6 +107,7 @@ def _render_brief(contact, status=200, edit=None, **forms):
         edit=edit,
         today=_today(),
         world_questions=WORLD_QUESTIONS,
+        promise_form=promise_form,
         **forms,
     )
 
@@ -107,7 +115,7 @@ def _render_brief(contact, status=200, edit=None, **forms):
 def _done(contact, section_id, message=None, trigger=None):
     """After a successful change: the refreshed section for htmx, else a redirect to the brief."""
     if htmx:
-        response = _render_brief(contact)
+        response = render_brief(contact)
         if trigger:
             response.headers["HX-Trigger"] = trigger
         return response
@@ -134,7 +142,7 @@ def brief(contact_id):
         forms["date_form"] = _date_form_for(contact, edit.removeprefix("date-"))
     elif edit:
         abort(404)
-    return _render_brief(contact, edit=edit or None, **forms)
+    return render_brief(contact, edit=edit or None, **forms)
 
 
 def _family_form_for(contact, which):
@@ -179,7 +187,7 @@ def update_card(contact_id):
     contact = get_owned_or_404(Contact, contact_id)
     form = ContactForm()
     if not form.validate():
-        return _render_brief(contact, status=422, edit="card", card_form=form)
+        return render_brief(contact, status=422, edit="card", card_form=form)
     with db.atomic():
         form.apply_to(contact)
         contact.save()
@@ -194,7 +202,7 @@ def update_world(contact_id):
     contact = get_owned_or_404(Contact, contact_id)
     form = WorldForm()
     if not form.validate():
-        return _render_brief(contact, status=422, edit="world", world_form=form)
+        return render_brief(contact, status=422, edit="world", world_form=form)
     form.populate_obj(contact)
     contact.save()
     return _done(contact, "contact-world", "Saved.")
@@ -215,7 +223,7 @@ def save_family(contact_id, member_id):
     valid = form.validate()
     birthday = form.birthday(_today())
     if not valid or birthday is None:
-        return _render_brief(contact, status=422, edit=f"family-{member_id or 'new'}", family_form=form)
+        return render_brief(contact, status=422, edit=f"family-{member_id or 'new'}", family_form=form)
     with db.atomic():
         if member is None:
             member = FamilyMember(user=current_user.id, contact=contact)
@@ -265,7 +273,7 @@ def save_date(contact_id, date_id):
             form.kind.errors.append(f"{contact.name} already has a birthday: edit that one instead.")
             partial = None
     if not valid or partial is None:
-        return _render_brief(contact, status=422, edit=f"date-{date_id or 'new'}", date_form=form)
+        return render_brief(contact, status=422, edit=f"date-{date_id or 'new'}", date_form=form)
     if date is None:
         date = ImportantDate(user=current_user.id, contact=contact)
     date.kind, date.label = form.kind.data, form.label.data
@@ -297,3 +305,24 @@ def delete(contact_id):
         return redirect(url_for("people.index"))
     related = contact_related(contact)
     return render("people/delete.html", section="people", contact=contact, related=related)
+
+
+@bp.route("/<contact_id>/timeline")
+@login_required
+def timeline(contact_id):
+    """Every touch with this contact, newest first, a page at a time."""
+    contact = get_owned_or_404(Contact, contact_id)
+    page = _page_number()
+    rows = list(Touch.for_contact(contact).offset((page - 1) * TIMELINE_PAGE).limit(TIMELINE_PAGE + 1))
+    has_more = len(rows) > TIMELINE_PAGE
+    touches = rows[:TIMELINE_PAGE]
+    return render(
+        "people/timeline.html",
+        partials=TIMELINE_PARTIALS,
+        section="people",
+        contact=contact,
+        touches=touches,
+        touch_people=Touch.contacts_of(touches),
+        has_more=has_more,
+        page=page,
+    )

@@ -342,7 +342,7 @@ def test_add_a_family_member_refreshes_dates(watch, signed_in_page, live_server,
         row = family.locator("li.row", has_text="Léa")
         expect(row).to_contain_text(f"Léa, {age}")
         expect(row).to_contain_text("child")
-        expect(row).to_contain_text("Birthday 3 December 2017")
+        expect(row).to_contain_text("Birthday 3 Dec 2017")
         expect(row.locator(".chip.interest")).to_have_text(["violin"])
         expect(family.get_by_role("link", name="Edit Léa")).to_be_visible()
 
@@ -504,8 +504,8 @@ def tappables(page):
 
 
 @pytest.mark.xfail(
-    reason="app bug: static/css/app.css `.details dd a { min-height: 28px }` makes the phone and email links "
-    "in the brief's details list 28 px tall (below 44 px)",
+    reason="app bug: static/css/app.css `.details dd a { display: inline-block; min-height: 28px }` makes the "
+    "brief's phone and email links 28 px tall, and (outranking `a.chip { min-height: 44px }`) its tag chips 32 px",
     strict=True,
 )
 def test_brief_touch_targets(signed_in_page, app, new_email):
@@ -545,3 +545,60 @@ def test_brief_is_local_and_clean(watch, signed_in_page, live_server, app, new_e
     page.wait_for_load_state("networkidle")
     assert_clean(watch)
     assert_only_local(watch, live_server)
+
+
+# --- without JavaScript: the plain links and forms behind the htmx ones ------------------------------------
+
+
+@pytest.fixture
+def no_js_page(browser, browser_context_args):
+    """A Pixel 7 page with JavaScript off (the fallback every htmx control promises)."""
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def log_in_without_js(page, email, password):
+    """Log in through the plain form."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").tap()
+    expect(page).to_have_url("/")
+
+
+@pytest.mark.xfail(
+    reason="app bug: templates/people/_card.html's edit form has no csrf_token hidden input, so without "
+    "JavaScript (no X-CSRFToken header) Save answers 400 'Please try again' and nothing is stored",
+    strict=True,
+)
+def test_edit_the_card_without_javascript(no_js_page, live_server, app, make_user, password):
+    """With JavaScript off, "Edit <name>" opens the card form as a page and Save stores the change."""
+    page = no_js_page
+    make_user("ada@example.com", password)
+    contact_id = seed_contact(app, "ada@example.com")
+    log_in_without_js(page, "ada@example.com", password)
+    page.goto(f"/people/{contact_id}")
+    card(page).get_by_role("link", name=f"Edit {NAME}").tap()
+    expect(page).to_have_url(f"/people/{contact_id}?edit=card")
+    type_into(card(page).get_by_label("Company", exact=True), "Nordlicht GmbH")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        card(page).get_by_role("button", name="Save").tap()
+    assert answer.value.status < 400, f"Save answered {answer.value.status}"
+    expect(card(page)).to_contain_text("Buyer · Nordlicht GmbH")
+    assert contact_in_db(app, contact_id).company == "Nordlicht GmbH"
+
+
+def test_add_family_without_javascript(no_js_page, live_server, app, make_user, password):
+    """With JavaScript off, "+ Add" in Family opens the form as a page and Save returns to the brief."""
+    page = no_js_page
+    make_user("ada@example.com", password)
+    contact_id = seed_contact(app, "ada@example.com")
+    log_in_without_js(page, "ada@example.com", password)
+    page.goto(f"/people/{contact_id}")
+    family = page.locator("#contact-family")
+    family.get_by_role("link", name="+ Add").tap()
+    type_into(family.get_by_label("Name", exact=True), "Léa")
+    family.get_by_role("button", name="Save").tap()
+    expect(page).to_have_url(re.compile(rf"/people/{contact_id}(#contact-family)?$"))
+    expect(family.locator("li.row", has_text="Léa")).to_be_visible()

@@ -1,0 +1,119 @@
+"""Forms for moments of touch and promises."""
+import datetime
+import uuid as uuidlib
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeLocalField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from .facts import parse_fact
+from .models import GIVE_ASK, PULSES, TOUCH_KINDS
+from .formkit import choices as _choices
+from .formkit import strip as _strip
+
+
+def _optional_int(value):
+    """Coerce a radio value to int, or None when blank."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _optional_str(value):
+    """Blank radio values become None."""
+    return value or None
+
+
+def _uuid(form, field):
+    """A canonical UUID, as the browser generates them."""
+    try:
+        field.data = str(uuidlib.UUID(field.data or ""))
+    except ValueError:
+        raise ValidationError("This form is out of date: reload the page and try again.")
+
+
+class TouchFields(FlaskForm):
+    """What every touch has: kind, time, note, pulse and the give/ask flag."""
+
+    kind = RadioField("Kind", choices=_choices(TOUCH_KINDS), default="visit", validators=[DataRequired("Choose a kind.")])
+    note = TextAreaField("Note", filters=[_strip], validators=[Length(max=20000)])
+    happened_at = DateTimeLocalField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()])
+    pulse = RadioField("How did they seem?", choices=_choices([("", "Not noted")] + [(str(v), label) for v, label in PULSES]),
+                       coerce=_optional_int, default="", validate_choice=False)
+    give_ask = RadioField("This touch was", choices=_choices([("", "Not noted")] + GIVE_ASK), coerce=_optional_str,
+                          default="", validate_choice=False)
+
+    def validate_happened_at(self, field):
+        """No touches in the far future."""
+        if field.data and field.data > datetime.datetime.now() + datetime.timedelta(days=1):
+            raise ValidationError("That time is in the future.")
+
+    def validate_pulse(self, field):
+        """One of the five levels, or nothing."""
+        if field.data is not None and field.data not in dict(PULSES):
+            raise ValidationError("Choose one of the five levels.")
+
+    def validate_give_ask(self, field):
+        """Give, ask, or nothing."""
+        if field.data is not None and field.data not in dict(GIVE_ASK):
+            raise ValidationError("Choose “About them” or “About me”.")
+
+
+class CaptureForm(TouchFields):
+    """Quick capture: who, what happened, and optionally a promise and a fact."""
+
+    uuid = HiddenField(validators=[_uuid])
+    contact_ids = SelectMultipleField("Who", coerce=int, validate_choice=False)
+    new_contacts = SelectMultipleField("New people", validate_choice=False)
+    promise_text = StringField("I promised to", filters=[_strip], validators=[Length(max=500)])
+    promise_due = DateField("By", validators=[Optional()])
+    fact = StringField("A fact to remember", filters=[_strip], validators=[Length(max=500)])
+
+    def validate_note(self, field):
+        """A touch needs a note unless it only records a promise or a fact."""
+        if not field.data and not self.promise_text.data and not self.fact.data:
+            raise ValidationError("Write a few words about what happened.")
+
+    def validate_new_contacts(self, field):
+        """New names are trimmed and sensible."""
+        names = [" ".join((n or "").split()) for n in field.data or []]
+        if any(len(n) > 200 for n in names):
+            raise ValidationError("That name is too long.")
+        field.data = [n for n in names if n]
+
+    def validate_promise_text(self, field):
+        """A date needs a promise."""
+        if self.promise_due.data and not field.data:
+            raise ValidationError("What did you promise?")
+
+    def validate_promise_due(self, field):
+        """A promise needs a date."""
+        if self.promise_text.data and not field.data:
+            raise ValidationError("When will you do it?")
+
+    def validate_fact(self, field):
+        """The fact must parse."""
+        if field.data:
+            try:
+                self.parsed_fact = parse_fact(field.data)
+            except ValueError as error:
+                raise ValidationError(str(error))
+        else:
+            self.parsed_fact = None
+
+
+class TouchForm(TouchFields):
+    """Editing a touch after the fact."""
+
+    def validate_note(self, field):
+        """A touch keeps a note."""
+        if not field.data:
+            raise ValidationError("Write a few words about what happened.")
+
+
+class PromiseForm(FlaskForm):
+    """A promise made to a contact."""
+
+    text = StringField("I promised to", filters=[_strip], validators=[DataRequired("What did you promise?"), Length(max=500)])
+    due_on = DateField("By", validators=[DataRequired("When will you do it?")])
