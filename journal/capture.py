@@ -15,7 +15,7 @@ bp = Blueprint("capture", __name__)
 def chosen_people(form):
     """The people a capture form names: the user's own contacts (by id) and new names."""
     ids = [i for i in (form.contact_ids.data or []) if isinstance(i, int)]
-    known = list(Contact.for_user(current_user, Contact.id, Contact.name).where(Contact.id.in_(ids))) if ids else []
+    known = list(Contact.for_user(current_user).where(Contact.id.in_(ids))) if ids else []
     return known, list(form.new_contacts.data or [])
 
 

@@ -63,6 +63,8 @@ class TouchFields(FlaskForm):
 class CaptureForm(TouchFields):
     """Quick capture: who, what happened, and optionally a promise and a fact."""
 
+    parsed_fact = None  # set by validate_fact
+
     uuid = HiddenField(validators=[_uuid])
     contact_ids = SelectMultipleField("Who", coerce=int, validate_choice=False)
     new_contacts = SelectMultipleField("New people", validate_choice=False)
@@ -87,10 +89,13 @@ class CaptureForm(TouchFields):
         if self.promise_due.data and not field.data:
             raise ValidationError("What did you promise?")
 
-    def validate_promise_due(self, field):
-        """A promise needs a date."""
-        if self.promise_text.data and not field.data:
-            raise ValidationError("When will you do it?")
+    def validate(self, extra_validators=None):
+        """Field checks, then: a promise needs a date (Optional() stops the date's own chain when empty)."""
+        ok = super().validate(extra_validators)
+        if self.promise_text.data and not self.promise_due.data and not self.promise_due.errors:
+            self.promise_due.errors.append("When will you do it?")
+            ok = False
+        return ok
 
     def validate_fact(self, field):
         """The fact must parse."""

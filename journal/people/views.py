@@ -325,4 +325,5 @@ def timeline(contact_id):
         touch_people=Touch.contacts_of(touches),
         has_more=has_more,
         page=page,
+        today=_today(),
     )

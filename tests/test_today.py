@@ -1,0 +1,142 @@
+"""Today: promises due, people due for a touch, dates in the next 14 days, people needing attention."""
+import datetime
+
+from test_people import add_contact, add_family, text
+from test_touches import capture
+
+from journal.models import Contact, ImportantDate, Promise, User, due_for_touch, needing_attention, upcoming_dates
+
+D = datetime.date
+TODAY = datetime.date.today()
+
+
+def _promise(app, user_id, contact_id, text_, due, done=None):
+    with app.app_context():
+        return Promise.create(user=user_id, contact=contact_id, text=text_, due_on=due, done_at=done).id
+
+
+def test_kept_on_time_rate_counts_on_time_late_and_overdue(app, ada):
+    cid = add_contact(ada)
+    other = add_contact(ada, name="Tom Walsh")
+    uid = ada.user.id
+    at = lambda d: datetime.datetime.combine(d, datetime.time(17))  # noqa: E731
+    _promise(app, uid, cid, "on time", TODAY - datetime.timedelta(days=10), at(TODAY - datetime.timedelta(days=11)))
+    _promise(app, uid, cid, "on the day", TODAY - datetime.timedelta(days=5), at(TODAY - datetime.timedelta(days=5)))
+    _promise(app, uid, cid, "late", TODAY - datetime.timedelta(days=10), at(TODAY - datetime.timedelta(days=2)))
+    _promise(app, uid, cid, "open, overdue", TODAY - datetime.timedelta(days=1))
+    _promise(app, uid, cid, "open, not yet due", TODAY + datetime.timedelta(days=3))
+    _promise(app, uid, other, "Tom on time", TODAY - datetime.timedelta(days=3), at(TODAY - datetime.timedelta(days=3)))
+    with app.app_context():
+        user = User.get_by_id(uid)
+        assert Promise.kept_rate(user, TODAY, contact=cid) == (50, 2, 4)
+        assert Promise.kept_rate(user, TODAY, contact=other) == (100, 1, 1)
+        assert Promise.kept_rate(user, TODAY) == (60, 3, 5)
+    assert "Promises kept on time: <strong>60%</strong>" in text(ada.get("/"))
+    assert "Kept on time: <strong>50%</strong>" in text(ada.get(f"/people/{cid}"))
+
+
+def test_today_sections_in_order_with_one_tap_actions(app, ada):
+    cid = add_contact(ada, cadence_days="30")
+    with app.app_context():
+        Contact.update(created_at=datetime.datetime.now() - datetime.timedelta(days=60)).execute()
+    add_family(ada, cid, name="Léa", day=str((TODAY + datetime.timedelta(days=3)).day),
+               month=str((TODAY + datetime.timedelta(days=3)).month), year="2017")
+    capture(ada, [cid], pulse="5", happened_at=(datetime.datetime.now() - datetime.timedelta(days=40)).strftime("%Y-%m-%dT%H:%M"))
+    capture(ada, [cid], pulse="2", happened_at=(datetime.datetime.now() - datetime.timedelta(days=35)).strftime("%Y-%m-%dT%H:%M"))
+    pid = _promise(app, ada.user.id, cid, "send the brochure", TODAY - datetime.timedelta(days=2))
+    html = text(ada.get("/"))
+    positions = [html.index(s) for s in ("Promises due", "Time to get in touch", "Coming up in 14 days", "Needs attention")]
+    assert positions == sorted(positions)
+    assert "send the brochure" in html and "Overdue since" in html
+    assert f'action="/promises/{pid}/done"' in html
+    assert "Zoë Martin" in html.split("Time to get in touch")[1].split("Coming up")[0]
+    years = TODAY.year + (1 if (TODAY + datetime.timedelta(days=3)).year > TODAY.year else 0) - 2017
+    assert f"<strong>Léa</strong> turns {years}" in html
+    assert "Their mood dropped: Delighted → Unhappy" in html
+    # Done from Today, in place.
+    done = ada.post(f"/promises/{pid}/done", htmx_target="today-promises")
+    assert done.status_code == 200 and text(done).startswith('<section id="today-promises"')
+    assert "send the brochure" not in text(done)
+    with app.app_context():
+        assert Promise.get_by_id(pid).done_at is not None
+
+
+def test_a_touch_with_several_contacts_resets_each_cadence(app, ada):
+    a = add_contact(ada, name="Ana Silva", cadence_days="14")
+    b = add_contact(ada, name="Ben Okafor", cadence_days="30")
+    with app.app_context():
+        Contact.update(created_at=datetime.datetime.now() - datetime.timedelta(days=100)).execute()
+        assert {c.name for c in due_for_touch(User.get_by_id(ada.user.id), TODAY)} == {"Ana Silva", "Ben Okafor"}
+    capture(ada, [a, b], kind="meeting")
+    with app.app_context():
+        assert list(due_for_touch(User.get_by_id(ada.user.id), TODAY)) == []
+        assert [c.name for c in due_for_touch(User.get_by_id(ada.user.id), TODAY + datetime.timedelta(days=14))] == ["Ana Silva"]
+        later = [c.name for c in due_for_touch(User.get_by_id(ada.user.id), TODAY + datetime.timedelta(days=31))]
+        assert later == ["Ana Silva", "Ben Okafor"]  # most overdue first
+
+
+def test_snooze_hides_a_due_contact(app, ada):
+    cid = add_contact(ada, cadence_days="7")
+    with app.app_context():
+        Contact.update(created_at=datetime.datetime.now() - datetime.timedelta(days=20)).execute()
+    assert "Snooze Zoë Martin" in text(ada.get("/"))
+    response = ada.post(f"/people/{cid}/snooze", data={"days": "7"}, htmx_target="today-due")
+    assert response.status_code == 200 and "Zoë Martin" not in text(response)
+    with app.app_context():
+        assert Contact.get_by_id(cid).snoozed_until == TODAY + datetime.timedelta(days=7)
+        assert list(due_for_touch(User.get_by_id(ada.user.id), TODAY + datetime.timedelta(days=7))) != []
+
+
+def test_fourteen_day_window_across_the_year_end_and_29_february(app, ada):
+    cid = add_contact(ada)
+    for day, month, label in [(26, 12, "Boxing"), (2, 1, "New year"), (6, 1, "Too late"), (20, 12, "Past")]:
+        ada.post(f"/people/{cid}/dates", data={"kind": "custom", "label": label, "day": str(day), "month": str(month), "year": "2000"})
+    add_family(ada, cid, name="Leap", day="29", month="2", year="2012")
+    with app.app_context():
+        user = User.get_by_id(ada.user.id)
+        window = upcoming_dates(user, D(2026, 12, 22))
+        assert [(d.label, next_on) for next_on, d in window] == [("Boxing", D(2026, 12, 26)), ("New year", D(2027, 1, 2))]
+        assert window[1][1].year - window[1][0].year == 0 and window[1][1].partial.years_at(window[1][0]) == 27
+        leap = upcoming_dates(user, D(2027, 2, 20))
+        assert [(d.family_member_id is not None, next_on) for next_on, d in leap] == [(True, D(2027, 2, 28))]
+        assert leap[0][1].partial.years_at(leap[0][0]) == 15
+        assert upcoming_dates(user, D(2028, 3, 1)) == []
+
+
+def test_nobody_asked_in_90_days(app, ada):
+    asked = add_contact(ada, name="Asked Recently")
+    silent = add_contact(ada, name="Never Asked")
+    add_contact(ada, name="Never Touched")
+    capture(ada, [asked], pulse="4")
+    capture(ada, [silent])
+    capture(ada, [silent], pulse="4", happened_at=(datetime.datetime.now() - datetime.timedelta(days=120)).strftime("%Y-%m-%dT%H:%M"))
+    with app.app_context():
+        dropped, not_asked = needing_attention(User.get_by_id(ada.user.id), TODAY)
+        assert dropped == []
+        assert [c.name for c in not_asked] == ["Never Asked"]
+
+
+def test_promise_from_the_brief_validation_and_isolation(app, ada, bob):
+    cid = add_contact(ada)
+    bad = ada.post(f"/people/{cid}/promises", data={"text": "call back", "due_on": ""}, htmx_target="contact-promises")
+    assert bad.status_code == 422 and "When will you do it?" in text(bad) and 'value="call back"' in text(bad)
+    ok = ada.post(f"/people/{cid}/promises", data={"text": "call back", "due_on": "2026-12-01"}, htmx_target="contact-promises")
+    assert ok.status_code == 200 and "call back" in text(ok)
+    with app.app_context():
+        pid = Promise.get().id
+    assert bob.post(f"/promises/{pid}/done").status_code == 404
+    assert bob.post(f"/promises/{pid}/reopen").status_code == 404
+    assert bob.post(f"/people/{cid}/promises", data={"text": "x", "due_on": "2026-12-01"}).status_code == 404
+    assert bob.post(f"/people/{cid}/snooze").status_code == 404
+    with app.app_context():
+        assert Promise.get_by_id(pid).done_at is None and Promise.select().count() == 1
+        assert Contact.get_by_id(cid).snoozed_until is None
+    ada.post(f"/promises/{pid}/done")
+    ada.post(f"/promises/{pid}/reopen")
+    with app.app_context():
+        assert Promise.get_by_id(pid).done_at is None
+
+
+def test_empty_today_for_a_new_user(ada):
+    html = text(ada.get("/"))
+    assert "Nothing due today" in html and "Add a person" in html

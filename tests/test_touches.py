@@ -1,0 +1,207 @@
+"""Moments of touch: idempotent capture, new people, promises, facts, cadence, recap, edit, isolation."""
+import datetime
+import uuid
+
+from test_people import add_contact, text
+
+from journal.models import Contact, FamilyMember, ImportantDate, Interest, Promise, Touch, TouchContact
+
+
+def capture(session, contact_ids=(), new=(), htmx=False, **fields):
+    """POST a quick capture; returns the response."""
+    data = {"uuid": fields.pop("uuid", str(uuid.uuid4())), "kind": "visit", "note": "Talked about the new warehouse.",
+            "contact_ids": [str(i) for i in contact_ids], "new_contacts": list(new)}
+    data.update(fields)
+    return session.post("/touches", data=data, htmx_target="capture-form" if htmx else None)
+
+
+def test_capture_stores_a_touch_and_shows_it_on_the_brief(app, ada):
+    cid = add_contact(ada)
+    response = capture(ada, [cid], note="Daughter Léa has exams.", pulse="4", give_ask="give", happened_at="2026-11-20T10:30")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/people/{cid}#contact-touches")
+    with app.app_context():
+        touch = Touch.get()
+        assert (touch.kind, touch.note, touch.pulse, touch.give_ask) == ("visit", "Daughter Léa has exams.", 4, "give")
+        assert touch.happened_at == datetime.datetime(2026, 11, 20, 10, 30)
+        assert Contact.get_by_id(cid).last_touch_at == datetime.datetime(2026, 11, 20, 10, 30)
+    brief = text(ada.get(f"/people/{cid}"))
+    assert "Daughter Léa has exams." in brief and "Happy" in brief
+
+
+def test_same_uuid_twice_is_stored_once_and_answers_success(app, ada):
+    cid = add_contact(ada)
+    key = str(uuid.uuid4())
+    first = capture(ada, [cid], uuid=key, promise_text="send the brochure", promise_due="2026-12-01", htmx=True)
+    again = capture(ada, [cid], uuid=key, promise_text="send the brochure", promise_due="2026-12-01", htmx=True)
+    for response in (first, again):
+        assert response.status_code == 200
+        assert response.headers["HX-Redirect"] == f"/people/{cid}#contact-touches"
+        assert key in response.headers["HX-Trigger"]
+    with app.app_context():
+        assert Touch.select().count() == 1
+        assert Promise.select().count() == 1
+
+
+def test_capture_without_time_uses_now(app, ada):
+    cid = add_contact(ada)
+    before = datetime.datetime.now().replace(second=0, microsecond=0)
+    capture(ada, [cid])
+    with app.app_context():
+        assert before <= Touch.get().happened_at <= datetime.datetime.now()
+
+
+def test_capture_creates_new_people_by_name_and_links_several(app, ada):
+    cid = add_contact(ada)
+    response = capture(ada, [cid], new=["Jan Kowalski"], kind="meeting")
+    assert response.status_code == 303
+    with app.app_context():
+        jan = Contact.get(Contact.name == "Jan Kowalski")
+        assert jan.user_id == ada.user.id
+        touch = Touch.get()
+        assert {tc.contact_id for tc in TouchContact.select()} == {cid, jan.id}
+        assert Contact.get_by_id(cid).last_touch_at == touch.happened_at == jan.last_touch_at
+
+
+def test_capture_with_a_promise_and_a_fact(app, ada):
+    cid = add_contact(ada, interests="sailing")
+    response = capture(ada, [cid], promise_text="send the brochure", promise_due="2026-11-27", fact="daughter Léa, 8, plays violin")
+    assert response.status_code == 303
+    with app.app_context():
+        promise = Promise.get()
+        assert (promise.text, promise.due_on, promise.contact_id, promise.touch_id) == (
+            "send the brochure", datetime.date(2026, 11, 27), cid, Touch.get().id)
+        lea = FamilyMember.get()
+        assert (lea.name, lea.relation) == ("Léa", "child")
+        birthday = ImportantDate.get(ImportantDate.family_member == lea)
+        assert birthday.year == datetime.date.today().year - 8 and birthday.year_approximate
+        assert [i.name for i in Interest.select().where(Interest.family_member == lea)] == ["violin"]
+    # A second fact about Léa merges instead of duplicating her.
+    capture(ada, [cid], note="", fact="daughter Lea, plays chess")
+    capture(ada, [cid], note="", fact="likes golf")
+    with app.app_context():
+        assert FamilyMember.select().count() == 1
+        assert sorted(i.name for i in Interest.select().where(Interest.family_member.is_null(False))) == ["chess", "violin"]
+        assert sorted(i.name for i in Interest.select().where(Interest.family_member.is_null())) == ["golf", "sailing"]
+
+
+def test_capture_validation_keeps_everything(app, ada):
+    cid = add_contact(ada)
+    response = capture(ada, [cid], note="", promise_text="call back", promise_due="", fact="blah blah", htmx=True)
+    html = text(response)
+    assert response.status_code == 422
+    assert html.startswith('<form id="capture-form"')
+    assert "Write a few words" not in html  # a promise alone is enough
+    assert "When will you do it?" in html
+    assert "Start with who it is about" in html
+    assert 'value="call back"' in html and 'value="blah blah"' in html
+    assert f'name="contact_ids" value="{cid}" checked' in html and "Zoë Martin" in html
+    nobody = capture(ada, [], note="Lost in the car park")
+    assert nobody.status_code == 422 and "Choose who this was with" in text(nobody) and "Lost in the car park" in text(nobody)
+    with app.app_context():
+        assert Touch.select().count() == 0 and Promise.select().count() == 0
+
+
+def test_capture_refuses_another_users_contact(app, ada, bob):
+    theirs = add_contact(ada)
+    mine = add_contact(bob, name="Bob's client")
+    response = capture(bob, [mine, theirs], note="Sneaky")
+    assert response.status_code == 422
+    assert "not in your journal" in text(response)
+    assert "Sneaky" in text(response)
+    with app.app_context():
+        assert Touch.select().count() == 0
+        assert Contact.get_by_id(theirs).last_touch_at is None
+
+
+def test_type_ahead_matches_accents_and_offers_new(ada, bob):
+    add_contact(ada, name="Łukasz Nowak")
+    add_contact(ada, name="Zoë Martin")
+    add_contact(bob, name="Lukas Bob-only")
+    html = text(ada.hx("/capture/contacts?q=luk", "contact-suggestions"))
+    assert "Łukasz Nowak" in html and "Zoë Martin" not in html and "Bob-only" not in html
+    assert "Add “luk” as a new person" in html
+    assert "Zoë Martin" in text(ada.hx("/capture/contacts?q=zoe", "contact-suggestions"))
+    assert "Zoë Martin" in text(ada.hx("/capture/contacts?q=mart", "contact-suggestions"))  # any word
+    exact = text(ada.hx("/capture/contacts?q=zoë martin", "contact-suggestions"))
+    assert "as a new person" not in exact
+    wild = ada.hx("/capture/contacts?q=%25", "contact-suggestions")  # a LIKE wildcard matches nobody
+    assert wild.status_code == 200 and 'name="contact_ids"' not in text(wild)
+
+
+def test_capture_page_preselects_a_contact(ada):
+    cid = add_contact(ada)
+    html = text(ada.get(f"/capture?contact={cid}"))
+    assert f'name="contact_ids" value="{cid}" checked' in html
+    assert 'data-draft="capture"' in html
+    assert '<input checked id="kind-0" name="kind" required type="radio" value="visit">' in html
+
+
+def test_touch_page_recap_and_share_links(ada):
+    cid = add_contact(ada)
+    capture(ada, [cid], note="Discussed the Q1 order.", happened_at="2026-11-20T10:30",
+            promise_text="send the brochure", promise_due="2026-11-27")
+    touch_id = Touch.select().get().id
+    html = text(ada.get(f"/touches/{touch_id}"))
+    assert "Hi Zoë," in html
+    assert "What we discussed:\nDiscussed the Q1 order." in html
+    assert "- send the brochure, by Fri 27 Nov" in html
+    assert 'href="mailto:zoe@acme.example?subject=' in html
+    assert "data-share=" in html and 'data-copy="recap"' in html
+
+
+def test_edit_and_delete_touch(app, ada):
+    cid = add_contact(ada)
+    capture(ada, [cid], note="First", happened_at="2026-11-20T10:30")
+    touch_id = Touch.select().get().id
+    bad = ada.post(f"/touches/{touch_id}/edit", data={"kind": "call", "note": "", "happened_at": "2026-11-21T09:00"})
+    assert bad.status_code == 422 and "Write a few words" in text(bad)
+    ok = ada.post(f"/touches/{touch_id}/edit", data={"kind": "call", "note": "Fixed", "happened_at": "2026-11-21T09:00"})
+    assert ok.status_code == 302
+    with app.app_context():
+        t = Touch.get_by_id(touch_id)
+        assert (t.kind, t.note, t.happened_at) == ("call", "Fixed", datetime.datetime(2026, 11, 21, 9, 0))
+        assert Contact.get_by_id(cid).last_touch_at == datetime.datetime(2026, 11, 21, 9, 0)
+    ada.post(f"/touches/{touch_id}/delete")
+    with app.app_context():
+        assert Touch.select().count() == 0 and TouchContact.select().count() == 0
+        assert Contact.get_by_id(cid).last_touch_at is None
+
+
+def test_timeline_is_paged_newest_first(ada):
+    cid = add_contact(ada)
+    for day in range(1, 13):
+        capture(ada, [cid], note=f"Touch number {day}", happened_at=f"2026-10-{day:02d}T09:00")
+    brief = text(ada.get(f"/people/{cid}"))
+    assert "Touch number 12" in brief and "Touch number 11" in brief and "Touch number 10" in brief
+    assert "Touch number 9<" not in brief  # only the last three on the brief itself
+    first = text(ada.hx(f"/people/{cid}/timeline", "contact-timeline"))
+    assert first.index("Touch number 12") < first.index("Touch number 3")
+    assert "Touch number 2<" not in first and 'id="more-touches"' in first
+    more = text(ada.hx(f"/people/{cid}/timeline?page=2", "more-touches"))
+    assert "Touch number 2<" in more and "Touch number 1<" in more and "more-touches" not in more
+
+
+def test_give_ask_balance_and_repeat_customer(ada):
+    cid = add_contact(ada)
+    capture(ada, [cid], give_ask="give")
+    capture(ada, [cid], give_ask="give")
+    capture(ada, [cid], give_ask="ask", kind="purchase")
+    brief = text(ada.get(f"/people/{cid}"))
+    assert "<strong>2</strong> about them, <strong>1</strong> about me" in brief
+    assert "Repeat customer" not in brief
+    capture(ada, [cid], kind="purchase", happened_at="2024-01-01T10:00")
+    assert "Repeat customer" in text(ada.get(f"/people/{cid}"))
+
+
+def test_another_users_touch_answers_404(app, ada, bob):
+    cid = add_contact(ada)
+    capture(ada, [cid], note="Private note")
+    touch_id = Touch.select().get().id
+    assert bob.get(f"/touches/{touch_id}").status_code == 404
+    assert bob.get(f"/touches/{touch_id}/edit").status_code == 404
+    assert bob.post(f"/touches/{touch_id}/edit", data={"kind": "call", "note": "x"}).status_code == 404
+    assert bob.post(f"/touches/{touch_id}/delete").status_code == 404
+    assert bob.get(f"/people/{cid}/timeline").status_code == 404
+    with app.app_context():
+        assert Touch.get_by_id(touch_id).note == "Private note"
