@@ -96,7 +96,7 @@ def test_fourteen_day_window_across_the_year_end_and_29_february(app, ada):
         user = User.get_by_id(ada.user.id)
         window = upcoming_dates(user, D(2026, 12, 22))
         assert [(d.label, next_on) for next_on, d in window] == [("Boxing", D(2026, 12, 26)), ("New year", D(2027, 1, 2))]
-        assert window[1][1].year - window[1][0].year == 0 and window[1][1].partial.years_at(window[1][0]) == 27
+        assert window[1][1].partial.years_at(window[1][0]) == 27
         leap = upcoming_dates(user, D(2027, 2, 20))
         assert [(d.family_member_id is not None, next_on) for next_on, d in leap] == [(True, D(2027, 2, 28))]
         assert leap[0][1].partial.years_at(leap[0][0]) == 15
