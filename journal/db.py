@@ -47,4 +47,4 @@ def days_from(start, today):
 
     if is_sqlite():
         return fn.julianday(today.isoformat()) - fn.julianday(fn.DATE(start))
-    return fn.DATE_PART("day", fn.DATE(today.isoformat()) - fn.DATE(start))
+    return fn.DATE(today.isoformat()) - fn.DATE(start)  # PostgreSQL: date - date is a whole number of days

@@ -206,6 +206,23 @@ class Contact(OwnedModel):
             Interest.insert_many(rows).execute()
 
 
+    def own_touches(self):
+        """Touches with this contact and nobody else (they go when the contact goes)."""
+        shared = TouchContact.select(TouchContact.touch).where(TouchContact.contact != self)
+        return (
+            Touch.select(Touch.id)
+            .join(TouchContact)
+            .where((TouchContact.contact == self) & Touch.id.not_in(shared))
+        )
+
+    def delete_with_history(self):
+        """Delete the contact, its touches with nobody else, and (by cascade) everything hanging off it."""
+        own = [t.id for t in self.own_touches()]
+        with db.atomic():
+            for start in range(0, len(own), 500):
+                Touch.delete().where(Touch.id.in_(own[start:start + 500])).execute()
+            self.delete_instance()
+
     def add_fact(self, fact, today):
         """Store a parsed Fact: merge into the family member of that name (or a new one), or into interests."""
         if fact.relation is None:

@@ -10,12 +10,13 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from journal import create_app, demo, migrate  # noqa: E402
 from journal.db import db  # noqa: E402
-from journal.models import Contact, User  # noqa: E402
+from journal.models import Contact, Touch, User  # noqa: E402
 
 
 class _Counter(logging.Handler):
@@ -29,8 +30,8 @@ class _Counter(logging.Handler):
         self.count += 1
 
 
-def _time(client, url, n, headers=None):
-    """Median and p95 (ms) of n GETs of url, with the response size and SQL count of the last one."""
+def _time(client, url, n, headers=None, post=None):
+    """Median and p95 (ms) of n GETs (or POSTs of post()) of url, with the size and SQL count of the last one."""
     logger = logging.getLogger("peewee")
     times, counter = [], _Counter()
     for i in range(n):
@@ -39,9 +40,12 @@ def _time(client, url, n, headers=None):
             logger.addHandler(counter)
             logger.setLevel(logging.DEBUG)
         start = time.perf_counter()
-        response = client.get(target, headers=headers or {})
+        if post is None:
+            response = client.get(target, headers=headers or {})
+        else:
+            response = client.post(target, data=post(), headers=headers or {})
         times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (target, response.status_code)
+        assert response.status_code in (200, 303), (target, response.status_code)
     logger.removeHandler(counter)
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.95) - 1], len(response.data), counter.count
@@ -66,6 +70,7 @@ def main():
             demo.write(user, people)
             fill = time.perf_counter() - start
             ids = [c.id for c in Contact.for_user(user, Contact.id)]
+            touches = Touch.for_user(user).count()
             db.close()
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)
@@ -78,8 +83,17 @@ def main():
             ("list /people/ (page 1)", _time(client, "/people/", n)),
             ("list page 150 (htmx more)", _time(client, "/people/?page=150", n, {"HX-Request": "true", "HX-Target": "more-people"})),
             ("list ?tag=vip", _time(client, "/people/?tag=vip", n)),
+            ("today /", _time(client, "/", max(n // 5, 20))),
+            ("type-ahead /capture/contacts?q=ma", _time(client, "/capture/contacts?q=ma", n,
+                                                         {"HX-Request": "true", "HX-Target": "contact-suggestions"})),
+            ("timeline page 1 (htmx)", _time(client, lambda: f"/people/{rng.choice(ids)}/timeline", n,
+                                             {"HX-Request": "true", "HX-Target": "contact-timeline"})),
+            ("capture POST /touches", _time(client, "/touches", n, {"X-CSRFToken": token}, post=lambda: {
+                "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "kind": "visit",
+                "note": "Bench note about the new warehouse.", "contact_ids": str(rng.choice(ids))})),
         ]
-        print(f"Data: {args.contacts} contacts (seed {args.seed}) filled in {fill:.1f} s; {n} requests each, in-process test client.")
+        print(f"Data: {args.contacts} contacts, {touches} touches (seed {args.seed}) filled in {fill:.1f} s; "
+              f"{n} requests each (Today: {max(n // 5, 20)}), in-process test client, SQLite.")
         print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'bytes':>8} {'SQL':>4}")
         for name, (median, p95, size, queries) in rows:
             print(f"{name:32} {median:10.2f} {p95:8.2f} {size:8d} {queries:4d}")

@@ -205,3 +205,17 @@ def test_another_users_touch_answers_404(app, ada, bob):
     assert bob.get(f"/people/{cid}/timeline").status_code == 404
     with app.app_context():
         assert Touch.get_by_id(touch_id).note == "Private note"
+
+
+def test_deleting_a_contact_removes_their_own_touches_but_keeps_shared_ones(app, ada):
+    zoe = add_contact(ada)
+    tom = add_contact(ada, name="Tom Walsh")
+    capture(ada, [zoe], note="Only Zoë", promise_text="send it", promise_due="2026-12-01")
+    capture(ada, [zoe, tom], note="Both of them")
+    ask = text(ada.get(f"/people/{zoe}/delete"))
+    assert "1 touch," in ask and "1 promise" in ask
+    ada.post(f"/people/{zoe}/delete")
+    with app.app_context():
+        assert [t.note for t in Touch.select()] == ["Both of them"]
+        assert [tc.contact_id for tc in TouchContact.select()] == [tom]
+        assert Promise.select().count() == 0

@@ -298,12 +298,14 @@ def delete(contact_id):
     contact = get_owned_or_404(Contact, contact_id)
     if request.method == "POST":
         name = contact.name
-        contact.delete_instance()  # ON DELETE CASCADE removes the rows that hang off it
+        contact.delete_with_history()
         flash(f"{name} was deleted.", "info")
         if htmx:
             return "", 204, {"HX-Redirect": url_for("people.index")}
         return redirect(url_for("people.index"))
     related = contact_related(contact)
+    related["touches"] = contact.own_touches().count()
+    related["promises"] = contact.promises.count()
     return render("people/delete.html", section="people", contact=contact, related=related)
 
 

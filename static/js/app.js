@@ -12,10 +12,16 @@
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
 
-  // Forms and buttons with data-confirm ask before they act (works with and without htmx).
+  function hasDraft() {
+    try { return !!localStorage.getItem("rapport:draft:capture"); } catch (e) { return false; }
+  }
+
+  // Forms with data-confirm ask before they act (works with and without htmx); logging out warns
+  // about an unsaved capture, because logout wipes the browser's storage.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var message = form.getAttribute && form.getAttribute("data-confirm");
+    var message = form.getAttribute && (form.getAttribute("data-confirm") ||
+      (hasDraft() && form.getAttribute("data-confirm-if-draft")));
     if (message && !window.confirm(message)) {
       event.preventDefault();
       event.stopImmediatePropagation();
