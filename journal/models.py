@@ -126,6 +126,10 @@ class Contact(OwnedModel):
     # Kept in step with the touches (Touch.record / Contact.refresh_last_touch) so Today needs no GROUP BY.
     last_touch_at = DateTimeField(null=True)
     snoozed_until = DateField(null=True)
+    # Likewise the last two mood checks, so Today sees a drop without scanning every touch.
+    last_pulse = IntegerField(null=True)
+    previous_pulse = IntegerField(null=True)
+    last_pulse_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "contact"
@@ -150,11 +154,27 @@ class Contact(OwnedModel):
 
     @classmethod
     def refresh_last_touch(cls, contact_ids):
-        """Recompute last_touch_at for these contacts from their touches."""
+        """Recompute last_touch_at and the last two pulses of these contacts from their touches."""
         latest = TouchContact.select(fn.MAX(TouchContact.happened_at)).where(TouchContact.contact == cls.id)
+
+        def pulse(column, offset):
+            return (
+                Touch.select(column)
+                .join(TouchContact)
+                .where((TouchContact.contact == cls.id) & Touch.pulse.is_null(False))
+                .order_by(TouchContact.happened_at.desc(), Touch.id.desc())
+                .limit(1)
+                .offset(offset)
+            )
+
         ids = list(contact_ids)
         for start in range(0, len(ids), 500):  # stay far below the SQL parameter limit
-            cls.update(last_touch_at=latest).where(cls.id.in_(ids[start:start + 500])).execute()
+            cls.update(
+                last_touch_at=latest,
+                last_pulse=pulse(Touch.pulse, 0),
+                previous_pulse=pulse(Touch.pulse, 1),
+                last_pulse_at=pulse(TouchContact.happened_at, 0),
+            ).where(cls.id.in_(ids[start:start + 500])).execute()
 
     @classmethod
     def alphabetical(cls, user, tag=None):
@@ -567,33 +587,17 @@ def upcoming_dates(user, today, days=14):
 
 
 def needing_attention(user, today):
-    """Contacts whose last pulse dropped, then those touched but not asked how they are in 90 days."""
+    """Contacts whose last pulse dropped (within a year), and those touched but not asked how they are in 90 days."""
     year_ago = datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time())
-    rank = fn.ROW_NUMBER().over(
-        partition_by=[TouchContact.contact], order_by=[TouchContact.happened_at.desc(), Touch.id.desc()]
-    )
-    recent = (
-        TouchContact.select(TouchContact.contact, Touch.pulse, rank.alias("rn"))
-        .join(Touch)
-        .where((TouchContact.user == user) & Touch.pulse.is_null(False) & (TouchContact.happened_at >= year_ago))
-    )
-    last_two = {}
-    for contact_id, pulse, rn in recent.tuples():
-        if rn <= 2:
-            last_two.setdefault(contact_id, {})[rn] = pulse
-    dropped = {cid: p for cid, p in last_two.items() if 2 in p and p[1] < p[2]}
     since = datetime.datetime.combine(today - datetime.timedelta(days=90), datetime.time())
-    asked = (
-        TouchContact.select(TouchContact.contact)
-        .join(Touch)
-        .where((TouchContact.user == user) & Touch.pulse.is_null(False) & (TouchContact.happened_at >= since))
+    dropped = (
+        Contact.for_user(user)
+        .where((Contact.last_pulse < Contact.previous_pulse) & (Contact.last_pulse_at >= year_ago))
+        .order_by(Contact.last_pulse_at.desc())
     )
     not_asked = (
         Contact.for_user(user)
-        .where(Contact.last_touch_at.is_null(False) & Contact.id.not_in(asked))
+        .where(Contact.last_touch_at.is_null(False) & (Contact.last_pulse_at.is_null() | (Contact.last_pulse_at < since)))
         .order_by(Contact.last_touch_at.desc())
     )
-    dropped_contacts = list(Contact.for_user(user).where(Contact.id.in_(list(dropped)))) if dropped else []
-    for c in dropped_contacts:
-        c.pulse_from, c.pulse_to = dropped[c.id][2], dropped[c.id][1]
-    return sorted(dropped_contacts, key=lambda c: c.sort_name), not_asked
+    return dropped, not_asked

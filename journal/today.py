@@ -20,7 +20,8 @@ def render_today(status=200):
     promises = list(due_promises(current_user, today))
     due_query = due_for_touch(current_user, today)
     due = list(due_query.limit(SHOWN))
-    dropped, not_asked_query = needing_attention(current_user, today)
+    dropped_query, not_asked_query = needing_attention(current_user, today)
+    dropped = list(dropped_query.limit(SHOWN))
     not_asked = list(not_asked_query.limit(SHOWN))
     rate = Promise.kept_rate(current_user, today)
     return render(
@@ -35,6 +36,7 @@ def render_today(status=200):
         due_total=due_query.count() if len(due) == SHOWN else len(due),
         dates=upcoming_dates(current_user, today),
         dropped=dropped,
+        dropped_total=dropped_query.count() if len(dropped) == SHOWN else len(dropped),
         not_asked=not_asked,
         not_asked_total=not_asked_query.count() if len(not_asked) == SHOWN else len(not_asked),
         rate=rate,

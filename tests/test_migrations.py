@@ -57,3 +57,20 @@ def test_no_code_creates_tables_outside_migrations():
             if name.endswith(".py"):
                 with open(os.path.join(folder, name), encoding="utf-8") as fh:
                     assert "create_tables" not in fh.read(), name
+
+
+def test_pulse_columns_are_filled_from_existing_touches(tmp_path):
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3"})
+    with app.app_context():
+        migrate.upgrade(target="0003_touches", backup_dir=str(tmp_path / "b"))
+        sql = db.execute_sql
+        sql("""INSERT INTO "user" (id, email, password_hash, session_token, created_at) VALUES (1, 'a@example.com', 'h', 't', '2026-01-01')""")
+        sql("""INSERT INTO contact (id, user_id, name, sort_name, company, role, city, how_we_met, goals, challenges, how_to_help,
+               ideas_to_give, feel_important, created_at, updated_at) VALUES (1, 1, 'Zoë', 'zoe', '', '', '', '', '', '', '', '', '', '2026-01-01', '2026-01-01')""")
+        for tid, when, pulse in [(1, "2026-10-01 10:00:00", 5), (2, "2026-10-05 10:00:00", None), (3, "2026-10-09 10:00:00", 2)]:
+            sql("INSERT INTO touch (id, user_id, uuid, kind, happened_at, note, pulse, created_at) VALUES (?, 1, ?, 'visit', ?, '', ?, ?)",
+                (tid, f"00000000-0000-4000-8000-00000000000{tid}", when, pulse, when))
+            sql("INSERT INTO touch_contact (user_id, touch_id, contact_id, happened_at) VALUES (1, ?, 1, ?)", (tid, when))
+        migrate.upgrade(backup_dir=str(tmp_path / "b"))
+        row = sql('SELECT last_pulse, previous_pulse, last_pulse_at, name FROM contact').fetchone()
+        assert row[:2] == (2, 5) and str(row[2]).startswith("2026-10-09") and row[3] == "Zoë"

@@ -112,7 +112,7 @@ def test_nobody_asked_in_90_days(app, ada):
     capture(ada, [silent], pulse="4", happened_at=(datetime.datetime.now() - datetime.timedelta(days=120)).strftime("%Y-%m-%dT%H:%M"))
     with app.app_context():
         dropped, not_asked = needing_attention(User.get_by_id(ada.user.id), TODAY)
-        assert dropped == []
+        assert list(dropped) == []
         assert [c.name for c in not_asked] == ["Never Asked"]
 
 

@@ -1,0 +1,497 @@
+"""Quick capture in a real browser on a phone (Pixel 7): "+", type-ahead, note, Save, drafts, errors, retries.
+
+Every test taps and types like a thumb would, checks what the user sees (the capture screen, then the
+contact's brief) and the rows in the database through the `app` fixture. Screenshots for a human review
+go to /tmp/browser-shots/ (nothing is asserted on them).
+"""
+import datetime
+import json
+import re
+
+from playwright.sync_api import expect
+
+from journal.models import Contact, FamilyMember, ImportantDate, Interest, Promise, Touch, TouchContact
+from tests.browser.test_people_browser import (
+    EXPECTED_422,
+    SameDocument,
+    assert_clean,
+    assert_only_local,
+    seed_contact,
+    shot,
+    type_into,
+    user_of,
+)
+
+ZOE = "Zoë Martin"
+NOTE = "Zoë is moving the warehouse to Lyon in May; worried about the forklift lease."
+PROMISE = "send the brochure"
+DRAFT_KEY = "rapport:draft:capture"
+BRIEF_URL = re.compile(r"/people/(\d+)(#contact-touches)?$")
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+class Taps:
+    """Counts the taps a test makes through it, so "three taps" is asserted, not assumed."""
+
+    def __init__(self):
+        self.count = 0
+
+    def tap(self, locator):
+        """Tap `locator` with a finger and count it."""
+        locator.tap()
+        self.count += 1
+
+
+def open_capture(page):
+    """Open /capture and wait until htmx and app.js are ready."""
+    page.goto("/capture")
+    wait_ready(page)
+
+
+def wait_ready(page):
+    """Wait for the scripts (deferred) and any type-ahead request to settle."""
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof window.htmx") == "object", "htmx did not load on the capture screen"
+
+
+def who(page):
+    """The type-ahead search field."""
+    return page.get_by_placeholder("Type a few letters of a name")
+
+
+def note_field(page):
+    """The note textarea."""
+    return page.get_by_label("What happened?")
+
+
+def save_button(page):
+    """The capture form's Save button."""
+    return page.locator("#capture-form").get_by_role("button", name="Save")
+
+
+def suggestion(page, text):
+    """A suggestion row in the type-ahead list."""
+    return page.locator("#contact-suggestions label.suggestion", has_text=text)
+
+
+def chip(page, text):
+    """A chosen person's chip above the search field."""
+    return page.locator("#chosen label.chosen-chip", has_text=text)
+
+
+def pick(page, typed, name):
+    """Type a few letters, tap the suggestion `name`, and check it became a chosen chip."""
+    type_into(who(page), typed)
+    row = suggestion(page, name)
+    expect(row).to_be_visible()
+    row.tap()
+    expect(chip(page, name)).to_be_visible()
+    expect(chip(page, name).locator("input[type=checkbox]")).to_be_checked()
+    expect(page.locator("#contact-suggestions label")).to_have_count(0)
+
+
+def draft(page):
+    """The capture draft kept in localStorage, parsed (or None)."""
+    raw = page.evaluate(f"localStorage.getItem({json.dumps(DRAFT_KEY)})")
+    return None if raw is None else json.loads(raw)
+
+
+def wait_for_draft_note(page, text):
+    """Wait until app.js has stored `text` as the draft's note."""
+    page.wait_for_function(
+        "([key, text]) => { const d = JSON.parse(localStorage.getItem(key) || 'null');"
+        " return !!d && d.fields && d.fields.note === text; }",
+        arg=[DRAFT_KEY, text],
+    )
+
+
+def expect_on_brief(page, contact_id, name):
+    """The page is the contact's brief (the capture redirect lands on the touches anchor)."""
+    expect(page).to_have_url(re.compile(rf"/people/{contact_id}(#contact-touches)?$"))
+    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+
+
+def touches_in_db(app):
+    """Every stored touch, with the ids of its contacts."""
+    with app.app_context():
+        return [
+            (t, [link.contact_id for link in TouchContact.select().where(TouchContact.touch == t)])
+            for t in Touch.select().order_by(Touch.id)
+        ]
+
+
+def in_future(days):
+    """An ISO date `days` from today (what an <input type=date> holds)."""
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
+# --- 1. three taps from Today --------------------------------------------------------------------------------
+
+
+def test_quick_capture_from_today_in_three_taps(watch, signed_in_page, live_server, app, new_email):
+    """Today → "+" (1) → "zoe" → Zoë Martin (2) → a note → Save (3): the note is on Zoë's brief."""
+    page = signed_in_page
+    zoe = seed_contact(app, new_email, name=ZOE)
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+    expect(page.locator("main").get_by_role("link", name="Capture", exact=True)).to_have_attribute("href", "/capture")
+
+    taps = Taps()
+    taps.tap(page.get_by_role("navigation", name="Main").get_by_role("link", name="Capture a note"))
+    expect(page).to_have_url("/capture")
+    expect(page.get_by_role("heading", name="Capture", level=1)).to_be_visible()
+    wait_ready(page)
+    # The search field has the focus already: typing needs no tap.
+    expect(who(page)).to_be_focused()
+    expect(page.get_by_role("radio", name="Visit")).to_be_checked()
+    shot(page, "capture-empty.png")
+
+    page.keyboard.type("zoe", delay=40)
+    row = suggestion(page, ZOE)
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("Acme Logistics")
+    expect(suggestion(page, "Add “zoe” as a new person")).to_be_visible()
+    shot(page, "capture-typeahead.png")
+
+    taps.tap(row.get_by_text(ZOE, exact=True))
+    expect(chip(page, ZOE)).to_be_visible()
+    expect(page.locator("#contact-suggestions label")).to_have_count(0)
+    expect(who(page)).to_have_value("")
+    # The thumb lands in the note: typing needs no tap either.
+    expect(note_field(page)).to_be_focused()
+    page.keyboard.type(NOTE)
+    expect(note_field(page)).to_have_value(NOTE)
+    expect(page.locator("[data-draft-status]")).to_have_text("Draft kept on this phone until it is saved.")
+    wait_for_draft_note(page, NOTE)
+    shot(page, "capture-filled.png")
+    assert_clean(watch)  # the capture screen's own console and CSP, before it is left
+
+    taps.tap(save_button(page))
+    assert taps.count == 3
+
+    expect_on_brief(page, zoe, ZOE)
+    expect(page.get_by_role("status")).to_contain_text("Saved to the journal.")
+    touches = page.locator("#contact-touches")
+    expect(touches.get_by_role("heading", name="Last touches")).to_be_visible()
+    expect(touches.locator(".touch-note")).to_have_text([NOTE])
+    expect(touches.locator(".touch-item .kind")).to_have_text(["Visit"])
+    assert draft(page) is None, "the draft is still in localStorage after the server confirmed the save"
+
+    user = user_of(app, new_email)
+    stored = touches_in_db(app)
+    assert len(stored) == 1
+    touch, contact_ids = stored[0]
+    assert (touch.kind, touch.note, touch.user_id) == ("visit", NOTE, user.id)
+    assert contact_ids == [zoe]
+    with app.app_context():
+        assert Contact.get_by_id(zoe).last_touch_at == touch.happened_at
+    assert_clean(watch)
+    assert_only_local(watch, live_server)
+
+
+# --- 2. drafts -----------------------------------------------------------------------------------------------
+
+
+def test_draft_survives_a_reload_and_is_gone_after_save(watch, signed_in_page, live_server, app, new_email):
+    """A chosen person, a note and a promise come back after a reload; Save then stores them and forgets the draft."""
+    page = signed_in_page
+    zoe = seed_contact(app, new_email, name=ZOE)
+    open_capture(page)
+    pick(page, "zo", ZOE)
+    type_into(note_field(page), NOTE)
+    page.get_by_text("Add a promise", exact=True).tap()
+    type_into(page.get_by_label("I promised to"), PROMISE)
+    due = in_future(5)
+    page.get_by_label("By", exact=True).fill(due)
+    wait_for_draft_note(page, NOTE)
+    kept = draft(page)
+    assert kept["fields"]["promise_text"] == PROMISE
+    assert kept["fields"]["promise_due"] == due
+    uuid = page.locator('#capture-form [name="uuid"]').input_value()
+
+    page.reload()
+    wait_ready(page)
+    expect(page.locator("[data-draft-status]")).to_have_text("Your unsaved draft was restored.")
+    expect(note_field(page)).to_have_value(NOTE)
+    expect(chip(page, ZOE)).to_be_visible()
+    expect(chip(page, ZOE).locator("input[type=checkbox]")).to_be_checked()
+    expect(page.get_by_label("I promised to")).to_have_value(PROMISE)
+    expect(page.get_by_label("By", exact=True)).to_have_value(due)
+    # The restored draft keeps its id, so a capture sent before the reload cannot be stored twice.
+    expect(page.locator('#capture-form [name="uuid"]')).to_have_value(uuid)
+    page.get_by_text("Add a promise", exact=True).tap()
+    expect(page.get_by_label("I promised to")).to_be_visible()
+
+    save_button(page).tap()
+    expect_on_brief(page, zoe, ZOE)
+    expect(page.locator("#contact-touches .touch-note")).to_have_text([NOTE])
+    expect(page.locator("#contact-promises")).to_contain_text(PROMISE)
+    assert draft(page) is None
+
+    stored = touches_in_db(app)
+    assert len(stored) == 1
+    touch, contact_ids = stored[0]
+    assert (touch.uuid, touch.note, contact_ids) == (uuid, NOTE, [zoe])
+    with app.app_context():
+        promise = Promise.get()
+        assert (promise.text, promise.due_on.isoformat(), promise.contact_id, promise.touch_id) == (
+            PROMISE, due, zoe, touch.id)
+    # A fresh capture screen starts empty.
+    open_capture(page)
+    expect(note_field(page)).to_have_value("")
+    expect(page.locator("#chosen label")).to_have_count(0)
+    assert_clean(watch)
+    assert_only_local(watch, live_server)
+
+
+def test_draft_survives_closing_the_tab(signed_in_page, live_server):
+    """Type in one tab, close it, open the capture screen in another: the words are still there."""
+    context = signed_in_page.context
+    first = context.new_page()
+    open_capture(first)
+    type_into(note_field(first), NOTE)
+    wait_for_draft_note(first, NOTE)
+    first.close()
+
+    second = context.new_page()
+    open_capture(second)
+    expect(note_field(second)).to_have_value(NOTE)
+    expect(second.locator("[data-draft-status]")).to_have_text("Your unsaved draft was restored.")
+    second.close()
+
+
+# --- 3. a new person by name ---------------------------------------------------------------------------------
+
+
+def test_new_person_by_name(watch, signed_in_page, live_server, app, new_email):
+    """A name nobody has: "Add “…” as a new person", a note, Save: the new person's brief with the note."""
+    page = signed_in_page
+    zoe = seed_contact(app, new_email, name=ZOE)
+    name = "Nadia Okafor"
+    open_capture(page)
+    type_into(who(page), name)
+    offer = suggestion(page, f"Add “{name}” as a new person")
+    expect(offer).to_be_visible()
+    expect(page.locator("#contact-suggestions label.suggestion")).to_have_count(1)
+    offer.tap()
+    expect(chip(page, f"{name} (new)")).to_be_visible()
+    type_into(note_field(page), "First visit: she buys for three stores.")
+    save_button(page).tap()
+
+    expect(page).to_have_url(BRIEF_URL)
+    contact_id = int(BRIEF_URL.search(page.url).group(1))
+    assert contact_id != zoe
+    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+    expect(page.locator("#contact-touches .touch-note")).to_have_text(["First visit: she buys for three stores."])
+    assert draft(page) is None
+
+    user = user_of(app, new_email)
+    with app.app_context():
+        new = Contact.get_by_id(contact_id)
+        assert (new.name, new.user_id) == (name, user.id)
+        assert Contact.select().count() == 2
+    stored = touches_in_db(app)
+    assert len(stored) == 1
+    assert stored[0][1] == [contact_id]
+    assert_clean(watch)
+    assert_only_local(watch, live_server)
+
+
+# --- 4. validation -------------------------------------------------------------------------------------------
+
+
+def test_promise_without_a_date_answers_422_in_place(watch, signed_in_page, live_server, app, new_email):
+    """A promise with no date: 422, "When will you do it?", everything kept, nothing stored; then a date saves it."""
+    page = signed_in_page
+    zoe = seed_contact(app, new_email, name=ZOE)
+    open_capture(page)
+    with SameDocument(page):
+        pick(page, "mart", ZOE)
+        type_into(note_field(page), NOTE)
+        page.get_by_text("Add a promise", exact=True).tap()
+        type_into(page.get_by_label("I promised to"), PROMISE)
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            save_button(page).tap()
+        assert answer.value.status == 422
+        due_field = page.get_by_label("By", exact=True)
+        expect(page.locator("#capture-form").get_by_text("When will you do it?")).to_be_visible()
+        expect(due_field).to_have_attribute("aria-invalid", "true")
+        expect(due_field).to_be_focused()
+        expect(note_field(page)).to_have_value(NOTE)
+        expect(page.get_by_label("I promised to")).to_have_value(PROMISE)
+        expect(chip(page, ZOE)).to_be_visible()
+        expect(chip(page, ZOE).locator("input[type=checkbox]")).to_be_checked()
+        shot(page, "capture-422.png")
+    assert touches_in_db(app) == []
+    with app.app_context():
+        assert Promise.select().count() == 0
+    assert draft(page)["fields"]["note"] == NOTE, "the draft was dropped on a validation error"
+    assert_clean(watch, allow=[EXPECTED_422])
+
+    due = in_future(7)
+    page.get_by_label("By", exact=True).fill(due)
+    save_button(page).tap()
+    expect_on_brief(page, zoe, ZOE)
+    expect(page.locator("#contact-touches .touch-note")).to_have_text([NOTE])
+    expect(page.locator("#contact-promises")).to_contain_text(PROMISE)
+    assert draft(page) is None
+
+    stored = touches_in_db(app)
+    assert len(stored) == 1
+    touch, contact_ids = stored[0]
+    assert contact_ids == [zoe]
+    with app.app_context():
+        promises = list(Promise.select())
+        assert [(p.text, p.due_on.isoformat(), p.contact_id, p.touch_id) for p in promises] == [
+            (PROMISE, due, zoe, touch.id)]
+    assert_clean(watch, allow=[EXPECTED_422])
+    assert_only_local(watch, live_server)
+
+
+# --- 5. a fact in the same step ------------------------------------------------------------------------------
+
+
+def test_fact_creates_a_family_member(watch, signed_in_page, live_server, app, new_email):
+    """"daughter Léa, 8, plays violin" with a call: Léa, about 8, violin, in Zoë's Family section."""
+    page = signed_in_page
+    zoe = seed_contact(app, new_email, name=ZOE)
+    open_capture(page)
+    pick(page, "zoë", ZOE)
+    type_into(note_field(page), "Called about the lease; Léa had her first concert.")
+    page.get_by_role("radio", name="Call").tap()
+    expect(page.get_by_role("radio", name="Call")).to_be_checked()
+    expect(page.get_by_role("radio", name="Visit")).not_to_be_checked()
+    page.get_by_text("Add a family or interest fact", exact=True).tap()
+    type_into(page.get_by_label("A fact to remember"), "daughter Léa, 8, plays violin")
+    save_button(page).tap()
+
+    expect_on_brief(page, zoe, ZOE)
+    family = page.locator("#contact-family")
+    row = family.locator("li.row", has_text="Léa")
+    expect(row).to_contain_text("Léa, about 8")
+    expect(row).to_contain_text("child")
+    expect(row.locator(".chip.interest")).to_have_text(["violin"])
+    expect(page.locator("#contact-touches .touch-item .kind")).to_have_text(["Call"])
+
+    stored = touches_in_db(app)
+    assert len(stored) == 1
+    assert stored[0][0].kind == "call"
+    with app.app_context():
+        member = FamilyMember.get(FamilyMember.contact == zoe)
+        assert (member.name, member.relation) == ("Léa", "child")
+        assert [i.name for i in Interest.select().where(Interest.family_member == member)] == ["violin"]
+        birthday = ImportantDate.get(ImportantDate.family_member == member)
+        assert (birthday.kind, birthday.year, birthday.year_approximate) == (
+            "birthday", datetime.date.today().year - 8, True)
+    assert_clean(watch)
+    assert_only_local(watch, live_server)
+
+
+# --- 6. a retried Save is stored once ------------------------------------------------------------------------
+
+
+def test_retry_after_a_lost_answer_stores_one_touch(watch, signed_in_page, live_server, app, new_email):
+    """The first Save reaches the server but its answer is lost; the second Save lands on the brief, one Touch."""
+    page = signed_in_page
+    zoe = seed_contact(app, new_email, name=ZOE)
+    lost = []
+
+    def lose_first_answer(route):
+        """Let the first POST reach the server, then make the browser believe the network failed."""
+        if route.request.method == "POST" and not lost:
+            lost.append(route.fetch().status)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/touches", lose_first_answer)
+    open_capture(page)
+    pick(page, "zoe", ZOE)
+    type_into(note_field(page), NOTE)
+    page.evaluate("document.body.addEventListener('htmx:sendError', () => { window.__sendErrors = (window.__sendErrors || 0) + 1; })")
+
+    with SameDocument(page):
+        save_button(page).tap()
+        page.wait_for_function("() => window.__sendErrors === 1")
+    assert lost == [200], "the first POST did not reach the server as a successful save"
+    expect(page).to_have_url("/capture")
+    expect(note_field(page)).to_have_value(NOTE)
+    expect(chip(page, ZOE)).to_be_visible()
+    assert draft(page)["fields"]["note"] == NOTE, "the draft is gone although the browser never heard back"
+    assert len(touches_in_db(app)) == 1  # the server did store it
+    expect(save_button(page)).to_be_enabled()
+
+    save_button(page).tap()
+    expect_on_brief(page, zoe, ZOE)
+    expect(page.locator("#contact-touches .touch-note")).to_have_text([NOTE])
+    assert draft(page) is None
+
+    stored = touches_in_db(app)
+    assert len(stored) == 1, f"a retried Save stored {len(stored)} touches"
+    assert stored[0][1] == [zoe]
+    # Chromium reports the aborted request; htmx logs its sendError. Nothing else is allowed.
+    assert_clean(watch, allow=[r"net::ERR_CONNECTION_RESET", r"htmx:sendError|JSHandle@object|Object"])
+    assert_only_local(watch, live_server)
+
+
+# --- 7. network, console, CSP and touch targets --------------------------------------------------------------
+
+
+def test_capture_screen_is_local_clean_and_thumb_sized(watch, signed_in_page, live_server, app, new_email):
+    """From Today's Capture button: a 422 then a save, all local, no console errors or CSP violations; big targets."""
+    page = signed_in_page
+    zoe = seed_contact(app, new_email, name=ZOE)
+    page.goto("/")
+    page.locator("main").get_by_role("link", name="Capture", exact=True).tap()
+    expect(page).to_have_url("/capture")
+    wait_ready(page)
+
+    # Nothing chosen, nothing written: the server says what is missing.
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        save_button(page).tap()
+    assert answer.value.status == 422
+    expect(page.locator("#capture-form")).to_contain_text("Choose who this was with, or type a new name.")
+    expect(page.locator("#capture-form")).to_contain_text("Write a few words about what happened.")
+    wait_ready(page)
+
+    # Every control the thumb needs, with all three drawers open and a suggestion list showing.
+    pick(page, "zoe", ZOE)
+    type_into(who(page), "zo")
+    expect(suggestion(page, ZOE)).to_be_visible()
+    for summary in ("Add a promise", "Add a family or interest fact", "When, mood, give or ask"):
+        page.get_by_text(summary, exact=True).tap()
+        expect(page.locator("details.more", has=page.get_by_text(summary, exact=True))).to_have_attribute("open", "")
+    form = page.locator("#capture-form")
+    controls = {
+        "radio chip": form.locator("input[type=radio]"),
+        "summary": form.locator("summary"),
+        "Save": form.get_by_role("button", name="Save"),
+        "suggestion": page.locator("#contact-suggestions label.suggestion"),
+        "chosen chip": page.locator("#chosen label.chosen-chip"),
+        "nav link": page.get_by_role("navigation", name="Main").get_by_role("link"),
+    }
+    counts = {kind: locator.count() for kind, locator in controls.items()}
+    assert counts["radio chip"] == 7 + 6 + 3, counts  # kinds, pulse (with "Not noted"), give/ask (with "Not noted")
+    assert counts["summary"] == 3 and counts["Save"] == 1 and counts["suggestion"] >= 1, counts
+    small = []
+    for kind, locator in controls.items():
+        for control in locator.all():
+            control.scroll_into_view_if_needed()
+            box = control.bounding_box()
+            assert box is not None, f"{kind} has no box"
+            if box["height"] < 44:
+                label = " ".join(control.evaluate("el => (el.closest('label') || el).textContent").split())
+                small.append(f"{kind} {label!r}: {box['height']:.0f}px")
+    assert small == [], f"controls under 44 px tall: {small}"
+    assert_clean(watch, allow=[EXPECTED_422])
+
+    type_into(who(page), "")
+    type_into(note_field(page), NOTE)
+    save_button(page).tap()
+    expect_on_brief(page, zoe, ZOE)
+    expect(page.locator("#contact-touches .touch-note")).to_have_text([NOTE])
+    page.wait_for_load_state("networkidle")
+    assert_clean(watch, allow=[EXPECTED_422])
+    assert_only_local(watch, live_server)
