@@ -7,7 +7,8 @@ import click
 from flask.cli import with_appcontext
 
 from .db import db
-from .models import Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, Interest, Promise, Touch, TouchContact, User
+from .models import (Contact, ContactMethod, ContactTag, FamilyMember, Gesture, Gift, ImportantDate, Interest, Promise, Touch,
+                     TouchContact, User)
 from .text import fold
 
 FIRST = [
@@ -65,6 +66,11 @@ NOTES = [
     "They liked the sample. Want to see the recyclable packaging.",
     "Birthday wishes sent; they replied with photos from the holiday.",
 ]
+GIFTS = ["chess set", "book on sailing", "bottle of Bordeaux", "concert tickets", "violin strings", "football shirt",
+         "box of chocolates", "cookbook", "board game", "photo album", "tea sampler", "cycling gloves", "scarf"]
+GESTURES = ["Send the article about warehouse automation", "Introduce them to a possible client",
+            "Handwritten card for the team's anniversary", "Share benchmarks from similar companies",
+            "Invite them to the customer breakfast", "Recommend them on LinkedIn"]
 PROMISES = ["send the brochure", "introduce them to our logistics partner", "check the delivery date",
             "send the price list", "book a visit to the plant", "share the case study", "call back with the quote"]
 
@@ -122,8 +128,34 @@ def generate(rng, count, today):
             person["family"].append({"relation": "parent", "name": rng.choice(PARENT_NAMES),
                                      "birthday": _birthday(rng, today, 60, 90), "interests": []})
         person["touches"], person["promises"] = _touches(rng, today, i)
+        person["gifts"], person["gestures"] = _gifts(rng, today, len(person["family"]))
+        if rng.random() < 0.2:
+            person["contact"]["gift_budget"] = rng.choice([100, 150, 250])
         people.append(person)
     return people
+
+
+def _gifts(rng, today, family_size):
+    """A few gifts (given, planned, ideas) for the contact or a family member, and gestures."""
+    gifts = []
+    for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
+        status = rng.choice(["idea", "idea", "planned", "bought", "given", "given", "given"])
+        date = today - datetime.timedelta(days=rng.randint(1, 700)) if status in ("bought", "given") else None
+        gifts.append({
+            "member": rng.randrange(family_size) if family_size and rng.random() < 0.5 else None,
+            "description": rng.choice(GIFTS), "status": status,
+            "occasion": rng.choice(["birthday", "holiday", "thank_you", "milestone", "other"]),
+            "price": rng.choice([None, 15, 25, 40, 60, 90]) if status != "idea" else None,
+            "currency": "EUR", "date": date,
+        })
+    gestures = []
+    for _ in range(rng.choice([0, 0, 1, 1, 2])):
+        status = rng.choice(["planned", "planned", "done", "dropped"])
+        due = today + datetime.timedelta(days=rng.randint(-20, 30))
+        gestures.append({"text": rng.choice(GESTURES), "due_on": due, "status": status,
+                         "outcome": "They were touched and replied the same day." if status == "done" else "",
+                         "done_at": datetime.datetime.combine(due, datetime.time(16)) if status == "done" else None})
+    return gifts, gestures
 
 
 def _touches(rng, today, index):
@@ -197,6 +229,18 @@ def write(user, people):
                          for pr in p["promises"]]
         _insert(TouchContact, links)
         _insert(Promise, promises)
+        members = {}
+        for mid, (cid, f) in zip(member_ids, flat):
+            members.setdefault(cid, []).append(mid)
+        gifts, gestures = [], []
+        for cid, p in zip(ids, people):
+            for g in p["gifts"]:
+                member = members[cid][g["member"]] if g["member"] is not None else None
+                gifts.append({"user": uid, "contact": cid, "family_member": member,
+                              **{k: v for k, v in g.items() if k != "member"}})
+            gestures += [{"user": uid, "contact": cid, **g} for g in p["gestures"]]
+        _insert(Gift, gifts)
+        _insert(Gesture, gestures)
         Contact.refresh_last_touch(ids)
     return len(ids)
 
@@ -208,7 +252,7 @@ def write(user, people):
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed: the same seed gives the same data.")
 @with_appcontext
 def demo_data_command(email, password, contacts, seed):
-    """Create (or refill) a user with realistic contacts, families, dates, touches and promises."""
+    """Create (or refill) a user with realistic contacts, families, dates, touches, promises, gifts and gestures."""
     user = User.by_email(email)
     if user is None:
         user = User.register(email, password)

@@ -1,4 +1,7 @@
 """Small helpers shared by every form module."""
+import re
+
+from wtforms.validators import ValidationError
 from wtforms.fields.choices import SelectChoice
 
 
@@ -10,3 +13,11 @@ def strip(value):
 def choices(pairs):
     """(value, label) pairs as WTForms SelectChoice objects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def currency(form, field):
+    """Validator: a three-letter ISO 4217 code, upper-cased."""
+    code = (field.data or "").strip().upper()
+    if not re.match(r"^[A-Z]{3}$", code):
+        raise ValidationError("Use a three-letter currency code, e.g. EUR.")  # the typed value stays as it was
+    field.data = code

@@ -2,14 +2,15 @@
 import calendar
 import datetime
 import secrets
+import uuid as uuidlib
 
 from flask_login import UserMixin
-from peewee import JOIN, SQL, BooleanField, Case, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField, fn
+from peewee import JOIN, SQL, BooleanField, Case, CharField, DateField, DateTimeField, DecimalField, ForeignKeyField, IntegerField, Model, TextField, fn
 
 from . import passwords
 from .dates import PartialDate
 from .db import db
-from .text import digits, fold
+from .text import digits, fold, significant_words
 
 
 def utcnow():
@@ -130,6 +131,8 @@ class Contact(OwnedModel):
     last_pulse = IntegerField(null=True)
     previous_pulse = IntegerField(null=True)
     last_pulse_at = DateTimeField(null=True)
+    gift_budget = DecimalField(max_digits=12, decimal_places=2, null=True)  # per calendar year
+    gift_budget_currency = CharField(max_length=3, default="EUR")
 
     class Meta:
         table_name = "contact"
@@ -601,3 +604,188 @@ def needing_attention(user, today):
         .order_by(Contact.last_touch_at.desc())
     )
     return dropped, not_asked
+
+
+GIFT_STATUSES = [("idea", "Idea"), ("planned", "Planned"), ("bought", "Bought"), ("given", "Given"), ("received", "Received")]
+GIFT_OCCASIONS = [("birthday", "Birthday"), ("holiday", "Holiday"), ("thank_you", "Thank you"),
+                  ("milestone", "Milestone"), ("other", "Other")]
+# Where a gift may go next; "received" is recorded directly.
+GIFT_NEXT = {"idea": ["planned", "bought", "given"], "planned": ["bought", "given", "idea"], "bought": ["given", "planned"],
+             "given": ["bought"], "received": []}
+SPENT = ("bought", "given")  # statuses whose price counts as money spent
+
+
+class Gift(OwnedModel):
+    """A gift for a contact or one of their family members, from idea to given (or a gift received)."""
+
+    contact = ForeignKeyField(Contact, backref="gifts", on_delete="CASCADE")
+    family_member = ForeignKeyField(FamilyMember, null=True, backref="gifts", on_delete="CASCADE")
+    description = CharField(max_length=300)
+    status = CharField(max_length=10, default="idea")
+    occasion = CharField(max_length=20, default="other")
+    price = DecimalField(max_digits=12, decimal_places=2, null=True)
+    currency = CharField(max_length=3, default="EUR")
+    link = CharField(max_length=1000, default="")
+    notes = TextField(default="")
+    date = DateField(null=True)  # when it was given (or bought, or received)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "gift"
+        indexes = ((("user", "status"), False), (("user", "date"), False))
+
+    @property
+    def status_label(self):
+        """Human label of the status."""
+        return dict(GIFT_STATUSES).get(self.status, self.status)
+
+    @property
+    def occasion_label(self):
+        """Human label of the occasion."""
+        return dict(GIFT_OCCASIONS).get(self.occasion, self.occasion)
+
+    def move_to(self, status, today):
+        """Change the status along the allowed flow; the date is set when it is bought or given."""
+        if status not in GIFT_NEXT.get(self.status, []):
+            raise ValueError(f"A gift that is {self.status_label.lower()} cannot become {dict(GIFT_STATUSES)[status].lower()}.")
+        self.status = status
+        if status in ("bought", "given") and (self.date is None or status == "given"):
+            self.date = today
+        if status in ("idea", "planned"):
+            self.date = None
+
+    @classmethod
+    def same_recipient(cls, user, contact_id, member_id):
+        """The user's gifts for exactly this recipient (the contact, or one family member)."""
+        query = cls.for_user(user).where(cls.contact == contact_id)
+        if member_id:
+            return query.where(cls.family_member == member_id)
+        return query.where(cls.family_member.is_null())
+
+    @classmethod
+    def repeats(cls, user, contact_id, member_id, description, exclude_id=None):
+        """Gifts already given to this recipient that share a significant word with `description`."""
+        words = significant_words(description)
+        if not words:
+            return []
+        query = cls.same_recipient(user, contact_id, member_id).where(cls.status == "given").order_by(cls.date.desc())
+        if exclude_id:
+            query = query.where(cls.id != exclude_id)
+        return [g for g in query if words & significant_words(g.description)]
+
+    @classmethod
+    def spend(cls, user, year, contact=None):
+        """Money spent on gifts in a calendar year, as {currency: total} (bought or given, dated that year)."""
+        query = (
+            cls.for_user(user, cls.currency, fn.SUM(cls.price))
+            .where(cls.status.in_(SPENT) & cls.price.is_null(False)
+                   & (cls.date >= datetime.date(year, 1, 1)) & (cls.date <= datetime.date(year, 12, 31)))
+            .group_by(cls.currency)
+        )
+        if contact is not None:
+            query = query.where(cls.contact == contact)
+        return {currency: total for currency, total in query.tuples()}
+
+    @classmethod
+    def spend_by_contact(cls, user, year):
+        """[(contact, {currency: total})] for a year, biggest spend first."""
+        rows = (
+            cls.select(cls.contact, Contact.name, cls.currency, fn.SUM(cls.price).alias("total"))
+            .join(Contact)
+            .where((cls.user == user) & cls.status.in_(SPENT) & cls.price.is_null(False)
+                   & (cls.date >= datetime.date(year, 1, 1)) & (cls.date <= datetime.date(year, 12, 31)))
+            .group_by(cls.contact, Contact.name, cls.currency)
+            .tuples()
+        )
+        by_contact = {}
+        for contact_id, name, currency, total in rows:
+            by_contact.setdefault((contact_id, name), {})[currency] = total
+        return sorted(by_contact.items(), key=lambda item: -max(item[1].values()))
+
+    def budget_warning(self, today):
+        """A warning when this planned or bought gift would take the contact over their yearly budget."""
+        contact = self.contact
+        if contact.gift_budget is None or self.price is None or self.status not in ("planned", "bought", "given"):
+            return None
+        if self.currency != contact.gift_budget_currency:
+            return None
+        year = (self.date or today).year
+        spent = Gift.spend(self.user_id, year, contact=contact.id).get(self.currency, 0)
+        if self.id is not None and self.status in SPENT and self.date and self.date.year == year:
+            spent -= self.price  # already counted
+        total = spent + self.price
+        if total > contact.gift_budget:
+            return (f"This gift takes {contact.name} to {total:.2f} {self.currency} in {year}, "
+                    f"over the yearly budget of {contact.gift_budget:.2f} {contact.gift_budget_currency}.")
+        return None
+
+
+GESTURE_STATUSES = [("planned", "Planned"), ("done", "Done"), ("dropped", "Dropped")]
+
+
+class Gesture(OwnedModel):
+    """A planned extra-mile act for a contact; once done it is logged as a touch of kind gesture."""
+
+    contact = ForeignKeyField(Contact, backref="gestures", on_delete="CASCADE")
+    text = TextField()
+    due_on = DateField()
+    status = CharField(max_length=10, default="planned")
+    outcome = TextField(default="")
+    done_at = DateTimeField(null=True)
+    touch = ForeignKeyField(Touch, null=True, backref="gestures", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "gesture"
+        indexes = ((("user", "status", "due_on"), False),)
+
+    def complete(self, outcome, when):
+        """Mark done and log it as a touch of kind gesture with the contact."""
+        with db.atomic():
+            touch = Touch.create(
+                user=self.user_id, uuid=str(uuidlib.uuid4()), kind="gesture", happened_at=when,
+                note=self.text + (f"\n\nOutcome: {outcome}" if outcome else ""), give_ask="give",
+            )
+            touch.set_contacts([self.contact_id])
+            self.status, self.outcome, self.done_at, self.touch = "done", outcome, when, touch
+            self.save()
+        return touch
+
+    @classmethod
+    def planned_due_by(cls, user, day):
+        """Planned gestures due on or before `day`, soonest first, with their contact."""
+        return (
+            cls.select(cls, Contact.id, Contact.name)
+            .join(Contact)
+            .where((cls.user == user) & (cls.status == "planned") & (cls.due_on <= day))
+            .order_by(cls.due_on, cls.id)
+        )
+
+
+def uncovered_dates(user, today, dates):
+    """Of upcoming (next_on, date) pairs, those with no gift planned for that person and no gesture planned.
+
+    Covered: a gift for the same recipient that is planned or bought, or given in the last 30 days;
+    or a planned gesture for the contact due on or before the date.
+    """
+    if not dates:
+        return []
+    contact_ids = list({d.contact_id for _, d in dates})
+    recent = today - datetime.timedelta(days=30)
+    gifts = (
+        Gift.for_user(user, Gift.contact, Gift.family_member)
+        .where(Gift.contact.in_(contact_ids)
+               & (Gift.status.in_(["planned", "bought"]) | ((Gift.status == "given") & (Gift.date >= recent))))
+        .tuples()
+    )
+    covered = {(cid, mid) for cid, mid in gifts}
+    gestures = {}
+    for cid, due in Gesture.for_user(user, Gesture.contact, Gesture.due_on).where(
+        Gesture.contact.in_(contact_ids) & (Gesture.status == "planned")
+    ).tuples():
+        gestures[cid] = min(due, gestures.get(cid, due))
+    return [
+        (next_on, d) for next_on, d in dates
+        if (d.contact_id, d.family_member_id) not in covered
+        and not (d.contact_id in gestures and gestures[d.contact_id] <= next_on)
+    ]

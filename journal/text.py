@@ -30,3 +30,24 @@ def digits(text):
     text = (text or "").strip()
     plus = "+" if text.startswith("+") else ""
     return plus + re.sub(r"\D", "", text)
+
+
+# Words that say nothing about what a gift is, in the languages our users write in most.
+STOPWORDS = frozenset(
+    "a an the and or of for with to in on at by from my his her their our new nice big small little "
+    "some set pair box gift gifts present idea ideas about very le la les un une des de du et pour avec der die das ein eine "
+    "und mit fur el los las y con para".split()
+)
+
+
+def significant_words(text):
+    """The words that carry meaning: accent-folded, lower case, no stopwords, at least three letters."""
+    words = re.findall(r"\w+", fold(text))
+    return {_singular(w) for w in words if len(w) >= 3 and w not in STOPWORDS and not w.isdigit()}
+
+
+def _singular(word):
+    """A rough English/French singular, so "books" matches "book" (but "chess" stays "chess")."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word

@@ -5,7 +5,8 @@ from flask import Blueprint
 from flask_login import current_user, login_required
 
 from .dates import format_day
-from .models import PULSES, Contact, Promise, due_for_touch, due_promises, needing_attention, upcoming_dates
+from .models import (PULSES, Contact, Gesture, Promise, due_for_touch, due_promises, needing_attention, uncovered_dates,
+                     upcoming_dates)
 from .web import render
 
 bp = Blueprint("today", __name__)
@@ -24,6 +25,7 @@ def render_today(status=200):
     dropped = list(dropped_query.limit(SHOWN))
     not_asked = list(not_asked_query.limit(SHOWN))
     rate = Promise.kept_rate(current_user, today)
+    dates = upcoming_dates(current_user, today)
     return render(
         "today/index.html",
         partials=TODAY_PARTIALS,
@@ -34,7 +36,9 @@ def render_today(status=200):
         promises=promises,
         due=due,
         due_total=due_query.count() if len(due) == SHOWN else len(due),
-        dates=upcoming_dates(current_user, today),
+        dates=dates,
+        uncovered={d.id for _, d in uncovered_dates(current_user, today, dates)},
+        gestures=list(Gesture.planned_due_by(current_user, today + datetime.timedelta(days=14))),
         dropped=dropped,
         dropped_total=dropped_query.count() if len(dropped) == SHOWN else len(dropped),
         not_asked=not_asked,

@@ -71,10 +71,11 @@ class CaptureForm(TouchFields):
     promise_text = StringField("I promised to", filters=[_strip], validators=[Length(max=500)])
     promise_due = DateField("By", validators=[Optional()])
     fact = StringField("A fact to remember", filters=[_strip], validators=[Length(max=500)])
+    gift_idea = StringField("Gift idea", filters=[_strip], validators=[Length(max=300)])
 
     def validate_note(self, field):
-        """A touch needs a note unless it only records a promise or a fact."""
-        if not field.data and not self.promise_text.data and not self.fact.data:
+        """A touch needs a note unless it only records a promise, a fact or a gift idea."""
+        if not field.data and not self.promise_text.data and not self.fact.data and not self.gift_idea.data:
             raise ValidationError("Write a few words about what happened.")
 
     def validate_new_contacts(self, field):

@@ -8,7 +8,8 @@ from peewee import IntegrityError
 from .capture import chosen_people, render_capture
 from .db import db
 from .extensions import htmx
-from .models import Contact, ContactMethod, Promise, Touch
+from .gifts import repeat_message
+from .models import Contact, ContactMethod, Gift, Promise, Touch
 from .touch_forms import CaptureForm, TouchForm
 from .web import get_owned_or_404, render
 
@@ -38,13 +39,12 @@ def create():
             first = Touch.contacts_of([existing])[existing.id]
             return _saved_response(existing, first[0].id if first else None, created=False)
     valid = form.validate()
-    known, new = chosen_people(form) if valid else ([], [])
-    if valid:
-        missing = set(form.contact_ids.data or []) - {c.id for c in known}
-        if missing:
-            form.contact_ids.errors.append("One of the chosen people is not in your journal.")
-        elif not known and not new:
-            form.contact_ids.errors.append("Choose who this was with, or type a new name.")
+    known, new = chosen_people(form)
+    missing = set(form.contact_ids.data or []) - {c.id for c in known}
+    if missing:
+        form.contact_ids.errors.append("One of the chosen people is not in your journal.")
+    elif not known and not new:
+        form.contact_ids.errors.append("Choose who this was with, or type a new name.")
     if not valid or form.contact_ids.errors:
         return render_capture(form, status=422)
     now = datetime.datetime.now().replace(second=0, microsecond=0)
@@ -61,6 +61,10 @@ def create():
                                text=form.promise_text.data, due_on=form.promise_due.data)
             if form.parsed_fact is not None:
                 people[0].add_fact(form.parsed_fact, datetime.date.today())
+            if form.gift_idea.data:
+                for repeat in Gift.repeats(current_user, people[0].id, None, form.gift_idea.data):
+                    flash(repeat_message(repeat, people[0], None) + " Noted anyway.", "warning")
+                Gift.create(user=current_user.id, contact=people[0], description=form.gift_idea.data)
     except IntegrityError:
         # The same UUID arrived twice at once: the other request stored it.
         existing = Touch.by_uuid(current_user, form.uuid.data)

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 import datetime
 
-from ..models import RELATIONS, Promise, Touch, contact_related
+from ..models import RELATIONS, Gesture, Gift, Promise, Touch, contact_related
 
 _RELATION_ORDER = {key: i for i, (key, _) in enumerate(RELATIONS)}
 
@@ -47,6 +47,10 @@ class Brief:
     promises: list = field(default_factory=list)
     kept: tuple = (None, 0, 0)
     balance: dict = field(default_factory=dict)
+    gift_ideas: list = field(default_factory=list)
+    last_given: list = field(default_factory=list)
+    gestures: list = field(default_factory=list)
+    spend: dict = field(default_factory=dict)
 
     @property
     def repeat_customer(self):
@@ -94,7 +98,19 @@ def build_brief(contact, today):
     dates.sort(key=lambda e: (e.next_on, e.title))
     family = sorted(entries.values(), key=lambda e: (_RELATION_ORDER.get(e.member.relation, 99), e.member.id))
     touches = list(Touch.for_contact(contact).limit(3))
+    gifts = list(Gift.for_user(contact.user_id).where(Gift.contact == contact).order_by(Gift.date.desc(), Gift.id.desc()))
+    open_order = {"bought": 0, "planned": 1, "idea": 2}
+    ideas = sorted((g for g in gifts if g.status in open_order), key=lambda g: (open_order[g.status], -g.id))
+    last_given = {}
+    for g in gifts:  # newest first, so the first seen per recipient is the last given
+        if g.status == "given":
+            last_given.setdefault(g.family_member_id, g)
     return Brief(
+        gift_ideas=ideas,
+        last_given=[(entries[mid].member if mid else None, g) for mid, g in last_given.items() if mid is None or mid in entries],
+        gestures=list(Gesture.for_user(contact.user_id).where((Gesture.contact == contact) & (Gesture.status == "planned"))
+                      .order_by(Gesture.due_on)),
+        spend=Gift.spend(contact.user_id, today.year, contact=contact.id),
         touches=touches,
         touch_people=Touch.contacts_of(touches),
         promises=list(Promise.open_for(contact.user_id).where(Promise.contact == contact)),

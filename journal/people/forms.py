@@ -5,11 +5,12 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..dates import MONTHS, PartialDate
 from ..formkit import choices as _choices
+from ..formkit import currency as _currency
 from ..formkit import strip as _strip
 from ..models import DATE_KINDS, RELATIONS
 from ..text import split_list
@@ -66,6 +67,9 @@ class ContactForm(FlaskForm):
         "Keep in touch every … days",
         validators=[Optional(), NumberRange(1, 3650, "Use a number of days between 1 and 3650.")],
     )
+    gift_budget = DecimalField("Yearly gift budget", places=2,
+                               validators=[Optional(), NumberRange(0, 10**9, "Use a positive amount.")])
+    gift_budget_currency = StringField("Budget currency", default="EUR", validators=[_currency])
 
     def validate_phones(self, field):
         """Each line must look like a phone number."""
@@ -89,7 +93,7 @@ class ContactForm(FlaskForm):
 
     def fill_from(self, contact, related):
         """Fill the form from a stored contact (for editing)."""
-        for name in ("name", "company", "role", "city", "how_we_met", "cadence_days"):
+        for name in ("name", "company", "role", "city", "how_we_met", "cadence_days", "gift_budget", "gift_budget_currency"):
             getattr(self, name).data = getattr(contact, name)
         self.phones.data = format_methods(contact.phones(related["methods"]))
         self.emails.data = format_methods(contact.emails(related["methods"]))
@@ -98,7 +102,7 @@ class ContactForm(FlaskForm):
 
     def apply_to(self, contact):
         """Copy the simple fields onto a contact."""
-        for name in ("name", "company", "role", "city", "how_we_met", "cadence_days"):
+        for name in ("name", "company", "role", "city", "how_we_met", "cadence_days", "gift_budget", "gift_budget_currency"):
             setattr(contact, name, getattr(self, name).data)
 
 

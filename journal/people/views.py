@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..db import db
 from ..extensions import htmx
 from ..models import Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, Touch, contact_related
+from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
 from ..touch_forms import PromiseForm
 from ..text import split_list
 from ..web import get_owned_or_404, render
@@ -22,6 +23,8 @@ BRIEF_PARTIALS = {
     "contact-world": "people/_world.html",
     "contact-touches": "people/_touches.html",
     "contact-promises": "people/_promises.html",
+    "contact-gifts": "people/_gifts.html",
+    "contact-gestures": "people/_gestures.html",
 }
 TIMELINE_PARTIALS = {"contact-timeline": "people/_timeline.html", "more-touches": "people/_timeline_rows.html"}
 TIMELINE_PAGE = 10
@@ -92,11 +95,17 @@ def _save_lists(contact, form):
     contact.set_interests(split_list(form.interests.data))
 
 
-def render_brief(contact, status=200, edit=None, promise_form=None, **forms):
+def render_brief(contact, status=200, edit=None, promise_form=None, gift_form=None, gesture_form=None, **forms):
     """Render the brief page, or the one section an htmx request targets."""
     brief = build_brief(contact, _today())
+    next_week = _today() + datetime.timedelta(days=7)
     if promise_form is None:
-        promise_form = PromiseForm(formdata=None, due_on=_today() + datetime.timedelta(days=7))
+        promise_form = PromiseForm(formdata=None, due_on=next_week)
+    if gift_form is None:
+        gift_form = GiftIdeaForm(formdata=None)
+    gift_form.recipient.choices = recipient_choices(contact, [e.member for e in brief.family])
+    if gesture_form is None:
+        gesture_form = GestureForm(formdata=None, due_on=next_week)
     return render(
         "people/brief.html",
         partials=BRIEF_PARTIALS,
@@ -108,6 +117,10 @@ def render_brief(contact, status=200, edit=None, promise_form=None, **forms):
         today=_today(),
         world_questions=WORLD_QUESTIONS,
         promise_form=promise_form,
+        gift_form=gift_form,
+        gesture_form=gesture_form,
+        gesture_prompts=gesture_prompts(contact),
+        done_form=forms.pop("done_form", None) or GestureDoneForm(formdata=None),
         **forms,
     )
 
