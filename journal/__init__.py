@@ -35,4 +35,5 @@ def create_app(test_config=None):
                       gifts.bp, gestures.bp):
         app.register_blueprint(blueprint)
     ops.init_app(app)
+    search.init_app(app)
     return app

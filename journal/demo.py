@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from .db import db
 from .models import (Contact, ContactMethod, ContactTag, FamilyMember, Gesture, Gift, ImportantDate, Interest, Promise, Touch,
                      TouchContact, User)
-from .text import fold
+from .text import fold, only_digits
 
 FIRST = [
     "Zoë", "Łukasz", "Chloé", "José", "Ana", "Søren", "Björn", "Mia", "Noah", "Léa", "Jan", "Tom", "Priya", "Aarav",
@@ -203,7 +203,8 @@ def write(user, people):
         methods, tags, interests, dates, family = [], [], [], [], []
         for cid, p in zip(ids, people):
             for kind in ("phones", "emails"):
-                methods += [{"user": uid, "contact": cid, "kind": kind[:-1], "label": label, "value": value, "position": n}
+                methods += [{"user": uid, "contact": cid, "kind": kind[:-1], "label": label, "value": value, "position": n,
+                             "digits": only_digits(value) if kind == "phones" else ""}
                             for n, (label, value) in enumerate(p[kind])]
             tags += [{"user": uid, "contact": cid, "name": t, "key": fold(t)} for t in p["tags"]]
             interests += [{"user": uid, "contact": cid, "name": t, "key": fold(t)} for t in p["interests"]]

@@ -6,7 +6,9 @@ from wtforms.fields.choices import SelectChoice
 
 
 def strip(value):
-    """Trim surrounding whitespace from text input."""
+    """Trim surrounding whitespace from text input; a field missing from the form becomes ""."""
+    if value is None:
+        return ""
     return value.strip() if isinstance(value, str) else value
 
 

@@ -10,7 +10,7 @@ from peewee import JOIN, SQL, BooleanField, Case, CharField, DateField, DateTime
 from . import passwords
 from .dates import PartialDate
 from .db import db
-from .text import digits, fold, significant_words
+from .text import digits, fold, only_digits, significant_words
 
 
 def utcnow():
@@ -201,7 +201,8 @@ class Contact(OwnedModel):
         """Replace this contact's phones or emails with (label, value) pairs."""
         ContactMethod.delete().where((ContactMethod.contact == self) & (ContactMethod.kind == kind)).execute()
         rows = [
-            {"user": self.user_id, "contact": self.id, "kind": kind, "label": label, "value": value, "position": i}
+            {"user": self.user_id, "contact": self.id, "kind": kind, "label": label, "value": value, "position": i,
+             "digits": only_digits(value) if kind == "phone" else ""}
             for i, (label, value) in enumerate(entries)
         ]
         if rows:
@@ -284,6 +285,7 @@ class ContactMethod(OwnedModel):
     label = CharField(max_length=40, default="")
     value = CharField(max_length=254)
     position = IntegerField(default=0)
+    digits = CharField(max_length=40, default="")  # a phone's digits only, so "5551234" finds "+1 (555) 123-4"
 
     class Meta:
         table_name = "contact_method"

@@ -1,14 +1,147 @@
-"""Search: one box to find a person before a call."""
-from flask import Blueprint
-from flask_login import login_required
+"""Search before a call: one box, results as you type, grouped and ranked, across everything."""
+import re
 
+import click
+from flask import Blueprint, request, url_for
+from flask.cli import with_appcontext
+from flask_login import current_user, login_required
+
+from .db import db
+from peewee import JOIN
+
+from .models import RELATIONS, Contact, ContactMethod, FamilyMember, Interest, Touch
+from .search_index import GROUPS, SearchIndex, highlight_words, marked
 from .web import render
 
 bp = Blueprint("search", __name__)
+
+PAGE = 20
+MAX_RESULTS = 200
+
+
+def phone_matches(user, text, limit):
+    """Contacts with a phone whose digits contain the typed digits (at least four of them)."""
+    if not re.fullmatch(r"[\d\s()+\-./]+", text or ""):
+        return []
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 4:
+        return []
+    query = (
+        ContactMethod.for_user(user, ContactMethod.contact)
+        .where((ContactMethod.kind == "phone") & ContactMethod.digits.contains(digits))
+        .distinct()
+        .limit(limit)
+    )
+    return [row.contact_id for row in query]
+
+
+def run_search(user, text, limit):
+    """The results for `text` as [(key, title, rows)], at most `limit` rows in all, and whether there are more."""
+    query = SearchIndex.match_query(text)
+    phones = phone_matches(user, text, limit)
+    groups, remaining, more = [], limit, False
+    for kind, key, title in GROUPS:
+        if remaining <= 0:
+            if query and SearchIndex.group(user, kind, query, 1):
+                more = True
+                break
+            continue
+        rows = SearchIndex.group(user, kind, query, remaining + 1) if query else []
+        if kind == 0 and phones:
+            found = {int(r["ref_id"]) for r in rows}
+            rows = [{"ref_id": cid, "contact_id": cid, "label": None, "snippet": ""} for cid in phones if cid not in found] + rows
+        if len(rows) > remaining:
+            more, rows = True, rows[:remaining]
+        remaining -= len(rows)
+        if rows:
+            groups.append((kind, key, title, rows))
+    return _present(groups, text), more
+
+
+def _present(groups, text):
+    """Turn index rows into what the page shows: title, subtitle, snippet and link."""
+    contact_ids = {int(r["contact_id"]) for *_, rows in groups for r in rows if r["contact_id"] is not None}
+    contacts = {c.id: c for c in Contact.for_user(current_user).where(Contact.id.in_(list(contact_ids)))} if contact_ids else {}
+    touch_ids = [int(r["ref_id"]) for kind, _, _, rows in groups if kind == 4 for r in rows]
+    touches = {t.id: t for t in Touch.for_user(current_user).where(Touch.id.in_(touch_ids))} if touch_ids else {}
+    touch_people = Touch.contacts_of(list(touches.values())) if touches else {}
+    interest_ids = [int(r["ref_id"]) for kind, _, _, rows in groups if kind == 2 for r in rows]
+    whose = {}
+    if interest_ids:
+        query = (Interest.for_user(current_user, Interest.id, FamilyMember.name, FamilyMember.relation)
+                 .join(FamilyMember, JOIN.LEFT_OUTER).where(Interest.id.in_(interest_ids)))
+        for row in query.tuples():
+            if row[1]:
+                whose[row[0]] = f"{row[1]}, {dict(RELATIONS).get(row[2], 'family').lower()} of "
+    anchors = {1: "contact-family", 2: None, 3: "contact-world", 5: "contact-promises", 6: "contact-gifts", 7: "contact-gestures"}
+    out = []
+    for kind, key, title, rows in groups:
+        items = []
+        for r in rows:
+            ref = int(r["ref_id"])
+            snippet = marked(r["snippet"]) if r.get("snippet") and "\x02" in r["snippet"] else None
+            if kind == 4:
+                touch = touches.get(ref)
+                if touch is None:
+                    continue
+                names = ", ".join(c.name for c in touch_people.get(ref, []))
+                items.append({"url": url_for("touches.show", touch_id=ref), "title": f"{touch.kind_label}, {touch.happened_at:%d %b %Y}",
+                              "subtitle": names, "snippet": snippet})
+                continue
+            contact = contacts.get(int(r["contact_id"]))
+            if contact is None:
+                continue
+            brief = url_for("people.brief", contact_id=contact.id, _anchor=anchors.get(kind))
+            if kind == 0:
+                sub = " · ".join(x for x in (contact.role, contact.company, contact.city) if x)
+                items.append({"url": brief, "title": highlight_words(contact.name, text), "subtitle": sub, "snippet": snippet})
+            elif r["label"]:
+                suffix = {1: f"{contact.name}'s family", 2: whose.get(ref, "") + contact.name,
+                          6: f"gift for {contact.name}"}.get(kind, contact.name)
+                items.append({"url": brief, "title": highlight_words(r["label"], text), "subtitle": suffix, "snippet": snippet})
+            else:
+                items.append({"url": brief, "title": contact.name, "subtitle": title, "snippet": snippet})
+        if items:
+            out.append({"key": key, "title": title, "items": items})
+    return out
 
 
 @bp.route("/search")
 @login_required
 def index():
-    """The search page."""
-    return render("search/index.html")
+    """The search page; with htmx, only the results that fill #search-results."""
+    text = request.args.get("q", "")[:200]
+    limit = min(max(request.args.get("limit", PAGE, type=int) or PAGE, PAGE), MAX_RESULTS)
+    groups, more = run_search(current_user, text, limit) if text.strip() else ([], False)
+    return render(
+        "search/index.html",
+        partials={"search-results": "search/_results.html"},
+        section="search",
+        q=text,
+        groups=groups,
+        more=more,
+        limit=limit,
+        count=sum(len(g["items"]) for g in groups),
+    )
+
+
+@click.command("rebuild")
+@with_appcontext
+def rebuild_command():
+    """Rebuild the search index from the journal's tables."""
+    sql = db.execute_sql
+    with db.atomic():
+        sql("DELETE FROM search_index")
+        # Touching an indexed column fires the update triggers, which re-insert each row's entry.
+        for table, column in [("contact", "name"), ("family_member", "name"), ("interest", "name"), ("touch", "note"),
+                              ("promise", "text"), ("gift", "description"), ("gesture", "text")]:
+            sql(f'UPDATE "{table}" SET "{column}" = "{column}"')
+    count = sql("SELECT count(*) FROM search_index").fetchone()[0]
+    click.echo(f"Search index rebuilt: {count} entries.")
+
+
+def init_app(app):
+    """Register `flask search rebuild`."""
+    group = click.Group("search", help="Search index commands.")
+    group.add_command(rebuild_command)
+    app.cli.add_command(group)

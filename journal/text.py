@@ -25,11 +25,16 @@ def split_list(text):
     return items
 
 
+def only_digits(text):
+    """The digits of `text`, nothing else."""
+    return re.sub(r"\D", "", text or "")
+
+
 def digits(text):
     """Only the digits of `text` (and a leading +), for tel: links and phone matching."""
     text = (text or "").strip()
     plus = "+" if text.startswith("+") else ""
-    return plus + re.sub(r"\D", "", text)
+    return plus + only_digits(text)
 
 
 # Words that say nothing about what a gift is, in the languages our users write in most.

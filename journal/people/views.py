@@ -240,7 +240,7 @@ def save_family(contact_id, member_id):
     with db.atomic():
         if member is None:
             member = FamilyMember(user=current_user.id, contact=contact)
-        member.relation, member.name, member.notes = form.relation.data, form.name.data, form.notes.data
+        member.relation, member.name, member.notes = form.relation.data, form.name.data, form.notes.data or ""
         member.save()
         contact.set_interests(split_list(form.interests.data), family_member=member)
         ImportantDate.delete().where(

@@ -1,0 +1,84 @@
+"""The full-text index (SQLite FTS5), kept in step by the triggers of migration 0006."""
+import re
+
+from markupsafe import Markup, escape
+from peewee import fn
+from playhouse.sqlite_ext import FTS5Model, SearchField
+
+from .db import db
+from .text import fold
+
+# Group order on the results page, and the kind number each source row has in the index.
+GROUPS = [
+    (0, "people", "People"),
+    (1, "family", "Family"),
+    (2, "interests", "Interests"),
+    (3, "world", "Their world"),
+    (4, "touches", "Touches"),
+    (5, "promises", "Promises"),
+    (6, "gifts", "Gifts"),
+    (7, "gestures", "Gestures"),
+]
+RANKED = {0, 1, 2, 6}  # groups ordered by relevance; the others (notes) newest first
+START, END = "\x02", "\x03"  # snippet markers that cannot come from user text in a way that matters
+
+
+class SearchIndex(FTS5Model):
+    """One row per searchable thing; see migrations/0006_search.py for the columns' meaning."""
+
+    owner = SearchField()
+    kind = SearchField()
+    ref_id = SearchField(unindexed=True)
+    contact_id = SearchField(unindexed=True)
+    label = SearchField(unindexed=True)
+    title = SearchField()
+    body = SearchField()
+
+    class Meta:
+        database = db
+        table_name = "search_index"
+
+    @classmethod
+    def match_query(cls, text):
+        """A safe FTS5 query for what was typed, the last word matching as a prefix."""
+        text = fold(text).strip()
+        if not text:
+            return None
+        # Prefix-match the word being typed ("viol" finds violin), unless it is closed by a quote.
+        if re.search(r"\w$", text):
+            text += "*"
+        query = cls.web_query(text)
+        return None if query == '""' else query
+
+    @classmethod
+    def group(cls, user, kind, query, limit):
+        """Up to `limit` matches of one kind for one user, best first (or newest first for notes)."""
+        restricted = f'owner:"u{user.id}" AND kind:"k{kind}" AND {{title body}}: ({query})'
+        snippet = fn.snippet(cls._meta.entity, 6, START, END, "…", 14).alias("snippet")
+        select = cls.select(cls.rowid, cls.ref_id, cls.contact_id, cls.label, snippet).where(cls.match(restricted))
+        if kind in RANKED:
+            # bm25 weights, column by column: names (title) count ten times more than notes (body).
+            select = select.order_by(cls.bm25(0, 0, 0, 0, 0, 10.0, 1.0))
+        else:
+            select = select.order_by(cls.rowid.desc())
+        return list(select.limit(limit).dicts())
+
+
+def marked(text):
+    """Escape text from the index and turn the snippet markers into <mark> (user text never becomes HTML)."""
+    safe = str(escape(text or ""))
+    return Markup(safe.replace(START, "<mark>").replace(END, "</mark>"))
+
+
+def highlight_words(label, query_text):
+    """Mark the words of a raw label that start with a typed word (accents and case ignored)."""
+    terms = [t for t in re.findall(r"\w+", fold(query_text)) if t]
+    if not terms:
+        return escape(label)
+    out = []
+    for piece in re.split(r"(\w+)", label or ""):
+        if piece and re.match(r"\w", piece) and any(fold(piece).startswith(t) for t in terms):
+            out.append(Markup("<mark>%s</mark>") % piece)
+        else:
+            out.append(escape(piece))
+    return Markup("").join(out)

@@ -1,0 +1,153 @@
+"""Search: matching rules, groups, snippets, index consistency, isolation, fragment and page."""
+import re
+
+import pytest
+from test_people import add_contact, add_family, text
+from test_touches import capture
+
+from journal.models import Contact, FamilyMember, Gift, Touch
+
+
+def names(response):
+    """The result titles, in order, without markup."""
+    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'class="result-title">(.*?)</span>', text(response))]
+
+
+def search(session, q, **params):
+    """Search as htmx, like the search box does."""
+    return session.client.get("/search", query_string={"q": q, **params},
+                              headers={"HX-Request": "true", "HX-Target": "search-results"})
+
+
+@pytest.fixture
+def journal(ada):
+    """A small journal for Ada."""
+    zoe = add_contact(ada, name="Zoë Martin", company="Acme Logistics", phones="+1 (555) 123-4567", interests="sailing")
+    add_contact(ada, name="Łukasz Nowak", company="Nordlicht", phones="", emails="")
+    add_contact(ada, name="佐藤 健", company="Sakura Foods", phones="", emails="")
+    add_contact(ada, name="Sean O'Brien", company="C++ Consulting", phones="", emails="")
+    add_family(ada, zoe, name="Léa", day="3", month="12", year="2017", interests="violin")
+    ada.post(f"/people/{zoe}/world", data={"goals": "Open a second warehouse in Lyon", "challenges": "", "how_to_help": "",
+                                          "ideas_to_give": "", "feel_important": ""})
+    capture(ada, [zoe], note="Talked about the new refrigerated trucks.")
+    ada.post(f"/people/{zoe}/promises", data={"text": "send the brochure about pallets", "due_on": "2026-12-01"})
+    ada.post(f"/people/{zoe}/gifts", data={"description": "Chess set", "recipient": ""})
+    ada.post(f"/people/{zoe}/gestures", data={"text": "Introduce her to the harbour master", "due_on": "2026-12-01"})
+    return zoe
+
+
+def test_prefix_on_the_last_word(ada, journal):
+    response = search(ada, "viol")
+    assert response.status_code == 200
+    assert "violin" in names(response)
+    assert "Léa, child of Zoë Martin" in text(response)
+    assert names(search(ada, "Zo")) == ["Zoë Martin"]
+
+
+def test_diacritics_both_ways_and_non_latin(ada, journal):
+    assert names(search(ada, "zoe")) == ["Zoë Martin"]
+    assert names(search(ada, "ZOË")) == ["Zoë Martin"]
+    assert names(search(ada, "lukasz")) == ["Łukasz Nowak"]
+    assert names(search(ada, "łukasz")) == ["Łukasz Nowak"]
+    assert names(search(ada, "lea"))[0] == "Léa"
+    assert names(search(ada, "佐藤")) == ["佐藤 健"]
+
+
+@pytest.mark.parametrize("q", ['"', "((", ")", "c++", "o'brien", 'zoe"', "AND", "OR NOT", "*", "-", "a:b", "NEAR(", "^x", "'; DROP TABLE contact; --"])
+def test_any_input_is_safe(ada, journal, q):
+    response = search(ada, q)
+    assert response.status_code == 200
+
+
+def test_odd_inputs_still_find_people(ada, journal):
+    assert names(search(ada, "o'brien")) == ["Sean O&#39;Brien"]
+    assert "Sean O&#39;Brien" in names(search(ada, "c++"))
+
+
+def test_phone_digits(ada, journal):
+    assert names(search(ada, "5551234")) == ["Zoë Martin"]
+    assert names(search(ada, "555-123")) == ["Zoë Martin"]
+    assert names(search(ada, "999999")) == []
+
+
+def test_groups_in_order_with_snippets_and_links(ada, journal):
+    response = search(ada, "warehouse")
+    html = text(response)
+    assert "Their world" in html and "second <mark>warehouse</mark>" in html
+    everything = text(search(ada, "Acme"))
+    assert everything.index(">People<") < len(everything)
+    assert "Zoë Martin" in everything
+    trucks = text(search(ada, "refrigerated"))
+    assert "Touches" in trucks and "<mark>refrigerated</mark>" in trucks and 'href="/touches/' in trucks
+    for q, group in [("brochure", "Promises"), ("chess", "Gifts"), ("harbour", "Gestures"), ("sailing", "Interests")]:
+        assert f'aria-label="{group}"' in text(search(ada, q)), q
+    order = [m for m in re.findall(r'aria-label="([A-Z][a-z ]+)"', text(search(ada, "Zoë")))]
+    assert order[0] == "People"
+
+
+def test_names_rank_above_notes(ada):
+    cid = add_contact(ada, name="Violet Smith")
+    other = add_contact(ada, name="Tom Walsh")
+    capture(ada, [other], note="Talked about violet flowers")
+    html = text(search(ada, "violet"))
+    assert html.index("Violet</mark> Smith") < html.index("<mark>violet</mark> flowers")
+    assert cid
+
+
+def test_top_20_then_more(ada):
+    for i in range(25):
+        add_contact(ada, name=f"Marta Number{i:02d}", phones="", emails="", tags="", interests="")
+    first = search(ada, "marta")
+    assert len(names(first)) == 20 and "More results" in text(first)
+    more = search(ada, "marta", limit=40)
+    assert len(names(more)) == 25 and "More results" not in text(more)
+
+
+def test_full_page_and_fragment(ada, journal):
+    page = ada.get("/search?q=zoe")
+    assert "<html" in text(page) and 'value="zoe"' in text(page) and names(page) == ["Zoë Martin"]
+    fragment = search(ada, "zoe")
+    assert text(fragment).startswith('<div id="search-results"') and "<html" not in text(fragment)
+    assert "HX-Target" in fragment.headers["Vary"]
+    assert 'hx-get="/search"' in text(ada.get("/")) and 'id="search-results"' in text(ada.get("/"))
+
+
+def test_index_follows_updates_deletes_and_cascades(app, ada, journal):
+    ada.post(f"/people/{journal}/card", data={"name": "Zoë Dubois", "company": "Acme Logistics", "phones": "", "emails": "",
+                                              "tags": "", "interests": "", "city": "", "role": "", "how_we_met": "", "cadence_days": ""})
+    assert names(search(ada, "martin")) == []
+    assert names(search(ada, "dubois")) == ["Zoë Dubois"]
+    with app.app_context():
+        lea = FamilyMember.get()
+    ada.post(f"/people/{journal}/family/{lea.id}", data={"relation": "child", "name": "Chloé", "interests": "piano"})
+    assert "Chloé" in names(search(ada, "chloe")) and names(search(ada, "violin")) == []
+    with app.app_context():
+        touch = Touch.get()
+    ada.post(f"/touches/{touch.id}/edit", data={"kind": "call", "note": "Only about invoices"})
+    assert "refrigerated" not in text(search(ada, "refrigerated")) or names(search(ada, "refrigerated")) == []
+    assert names(search(ada, "invoices"))
+    ada.post(f"/people/{journal}/delete")
+    for q in ("dubois", "chloe", "piano", "invoices", "brochure", "chess", "harbour", "warehouse"):
+        assert names(search(ada, q)) == [], q
+    with app.app_context():
+        assert Gift.select().count() == 0 and Contact.select().where(Contact.name == "Zoë Dubois").count() == 0
+
+
+def test_only_your_own_data(ada, bob, journal):
+    add_contact(bob, name="Zoë Bobsclient", company="Bob Corp", interests="", phones="+1 555 123 9999")
+    assert names(search(bob, "zoe")) == ["Zoë Bobsclient"]
+    for q in ("viol", "warehouse", "refrigerated", "brochure", "chess", "harbour", "acme", "5551234"):
+        assert names(search(bob, q)) == [], q
+    assert "Bobsclient" not in text(search(ada, "zoe"))
+
+
+def test_rebuild_command(app, ada, journal, runner):
+    from journal.db import db
+
+    with app.app_context():
+        db.execute_sql("DELETE FROM search_index")
+    assert names(search(ada, "zoe")) == []
+    result = runner.invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0 and "rebuilt" in result.output
+    assert names(search(ada, "zoe")) == ["Zoë Martin"]
+    assert "violin" in names(search(ada, "viol"))
