@@ -36,4 +36,5 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 bench: $(VENV)/.dev-installed
-	$(BIN)/python tests/bench.py
+	$(BIN)/python tests/bench/pages.py
+	$(BIN)/python tests/bench/search.py

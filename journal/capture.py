@@ -30,7 +30,6 @@ def render_capture(form, status=200):
         form=form,
         chosen=known,
         chosen_new=new,
-        default_due=datetime.date.today() + datetime.timedelta(days=7),
     )
 
 
@@ -40,6 +39,7 @@ def index():
     """The capture screen; `?contact=ID` preselects a person."""
     form = CaptureForm(formdata=None)
     form.uuid.data = str(uuid.uuid4())
+    form.promise_due.data = datetime.date.today() + datetime.timedelta(days=7)
     preselected = request.args.get("contact", type=int)
     form.contact_ids.data = [preselected] if preselected else []
     return render_capture(form)

@@ -1,5 +1,7 @@
 """Operations: health check, error pages and security headers."""
-from flask import Blueprint, render_template, request
+import time
+
+from flask import Blueprint, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from .extensions import htmx
@@ -57,9 +59,16 @@ def init_app(app):
         """Unexpected error: a friendly page, never a traceback."""
         return _error_page(500, "Something went wrong", "Rapport hit an error. Nothing you saved before is lost; please try again.")
 
+    @app.before_request
+    def start_timer():
+        """Note when the request started, for the Server-Timing header."""
+        g.started = time.perf_counter()
+
     @app.after_request
     def security_headers(response):
         """Strict CSP and friends on every response; no caching of pages holding customer data."""
+        if "started" in g:
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.2f}"
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -42,7 +42,7 @@ def run_search(user, text, limit):
     groups, remaining, more = [], limit, False
     for kind, key, title in GROUPS:
         if remaining <= 0:
-            if query and SearchIndex.group(user, kind, query, 1):
+            if query and SearchIndex.exists(user, kind, query):
                 more = True
                 break
             continue

@@ -20,14 +20,14 @@ GROUPS = [
     (7, "gestures", "Gestures"),
 ]
 RANKED = {0, 1, 2, 6}  # groups ordered by relevance; the others (notes) newest first
+RANK_AT_MOST = 300  # above this many matches, bm25 ranking is skipped (see SearchIndex.group)
 START, END = "\x02", "\x03"  # snippet markers that cannot come from user text in a way that matters
 
 
 class SearchIndex(FTS5Model):
     """One row per searchable thing; see migrations/0006_search.py for the columns' meaning."""
 
-    owner = SearchField()
-    kind = SearchField()
+    scope = SearchField()  # one token: "u<user id>k<kind>"
     ref_id = SearchField(unindexed=True)
     contact_id = SearchField(unindexed=True)
     label = SearchField(unindexed=True)
@@ -51,14 +51,28 @@ class SearchIndex(FTS5Model):
         return None if query == '""' else query
 
     @classmethod
+    def _matching(cls, user, kind, query, *fields):
+        """The matches of one kind for one user."""
+        scoped = f'scope:"u{user.id}k{kind}" AND {{title body}}: ({query})'
+        return cls.select(*fields).where(cls.match(scoped))
+
+    @classmethod
+    def exists(cls, user, kind, query):
+        """True when the group has at least one match (no ranking needed)."""
+        return cls._matching(user, kind, query, cls.rowid).limit(1).exists()
+
+    @classmethod
     def group(cls, user, kind, query, limit):
-        """Up to `limit` matches of one kind for one user, best first (or newest first for notes)."""
-        restricted = f'owner:"u{user.id}" AND kind:"k{kind}" AND {{title body}}: ({query})'
-        snippet = fn.snippet(cls._meta.entity, 6, START, END, "…", 14).alias("snippet")
-        select = cls.select(cls.rowid, cls.ref_id, cls.contact_id, cls.label, snippet).where(cls.match(restricted))
-        if kind in RANKED:
-            # bm25 weights, column by column: names (title) count ten times more than notes (body).
-            select = select.order_by(cls.bm25(0, 0, 0, 0, 0, 10.0, 1.0))
+        """Up to `limit` matches of one kind for one user: best first, or newest first.
+
+        Names are ranked with bm25 (titles weigh ten times more than notes) while the matches are few;
+        ranking thousands of matches (a two-letter prefix) costs more than it helps, so then, as for
+        notes, the newest come first.
+        """
+        snippet = fn.snippet(cls._meta.entity, 5, START, END, "…", 14).alias("snippet")
+        select = cls._matching(user, kind, query, cls.rowid, cls.ref_id, cls.contact_id, cls.label, snippet)
+        if kind in RANKED and cls._matching(user, kind, query, cls.rowid).limit(RANK_AT_MOST + 1).count() <= RANK_AT_MOST:
+            select = select.order_by(cls.bm25(0, 0, 0, 0, 10.0, 1.0))
         else:
             select = select.order_by(cls.rowid.desc())
         return list(select.limit(limit).dicts())

@@ -85,13 +85,11 @@ class CaptureForm(TouchFields):
             raise ValidationError("That name is too long.")
         field.data = [n for n in names if n]
 
-    def validate_promise_text(self, field):
-        """A date needs a promise."""
-        if self.promise_due.data and not field.data:
-            raise ValidationError("What did you promise?")
-
     def validate(self, extra_validators=None):
-        """Field checks, then: a promise needs a date (Optional() stops the date's own chain when empty)."""
+        """Field checks, then: a promise needs a date (Optional() stops the date's own chain when empty).
+
+        The date alone (it is prefilled with next week) is ignored when no promise is written.
+        """
         ok = super().validate(extra_validators)
         if self.promise_text.data and not self.promise_due.data and not self.promise_due.errors:
             self.promise_due.errors.append("When will you do it?")

@@ -33,7 +33,11 @@
     var target = event.detail.elt;
     if (!target || !target.querySelector) { return; }
     var first = target.querySelector("[autofocus], .has-error input, .has-error textarea, .has-error select");
-    if (first && typeof first.focus === "function") { first.focus({ preventScroll: false }); }
+    if (first && typeof first.focus === "function") {
+      first.focus({ preventScroll: true });
+      // Centre it, so the sticky Save button and the bottom bar do not cover the field or its error.
+      first.scrollIntoView({ block: "center" });
+    }
   });
 
   // ---- Quick capture: picking people from the type-ahead ----------------------------------
@@ -43,7 +47,12 @@
     var label = box.closest("label");
     var chosen = document.getElementById("chosen");
     if (!label || !chosen) { return; }
-    if (box.checked && label.closest("#contact-suggestions")) {
+    if (box.checked && label.closest("#contact-suggestions") &&
+        chosen.querySelector('input[name="' + box.name + '"][value="' + CSS.escape(box.value) + '"]')) {
+      label.remove();  // already chosen
+      var list0 = document.getElementById("contact-suggestions");
+      if (list0) { list0.textContent = ""; }
+    } else if (box.checked && label.closest("#contact-suggestions")) {
       label.className = "chip chosen-chip" + (box.name === "new_contacts" ? " new" : "");
       var text = label.querySelector(".person-name") || label.querySelector("span:last-child");
       var name = text ? text.textContent : box.value;
@@ -64,6 +73,17 @@
       label.remove();
     }
     saveDraft(box.form);
+  });
+
+  // Enter (the keyboard's search key) in the type-ahead picks the first suggestion; it never saves.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches || !event.target.matches("#who")) { return; }
+    event.preventDefault();
+    var first = document.querySelector("#contact-suggestions input[type=checkbox]");
+    if (first) {
+      first.checked = true;
+      first.dispatchEvent(new Event("change", { bubbles: true }));
+    }
   });
 
   // ---- Drafts: what is typed survives a closed tab or a lost connection ---------------------
@@ -106,8 +126,11 @@
     });
     var chosen = document.getElementById("chosen");
     if (chosen && data.chosen && data.chosen.length) {
-      chosen.textContent = "";
+      // People the page chose itself (e.g. "+ Log" on a brief) stay chosen beside the draft's.
+      var present = {};
+      Array.prototype.forEach.call(chosen.querySelectorAll("input"), function (box) { present[box.name + ":" + box.value] = true; });
       data.chosen.forEach(function (item) {
+        if (present[item.name + ":" + item.value]) { return; }
         var label = document.createElement("label");
         label.className = "chip chosen-chip" + (item.name === "new_contacts" ? " new" : "");
         var box = document.createElement("input");
@@ -118,6 +141,10 @@
         chosen.appendChild(label);
       });
     }
+    Array.prototype.forEach.call(form.querySelectorAll("details"), function (details) {
+      var filled = Array.prototype.some.call(details.querySelectorAll("input[type=text], textarea"), function (el) { return el.value; });
+      if (filled) { details.open = true; }
+    });
     var status = form.querySelector("[data-draft-status]");
     if (status) { status.textContent = "Your unsaved draft was restored."; }
   }

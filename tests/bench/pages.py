@@ -1,6 +1,6 @@
 """`make bench`: server-side timings on demo data (10k contacts by default). Not a test: prints medians.
 
-Usage: .venv/bin/python tests/bench.py [--contacts N] [--seed S] [--requests R]
+Usage: .venv/bin/python tests/bench/pages.py [--contacts N] [--seed S] [--requests R]
 """
 import argparse
 import logging
@@ -12,7 +12,7 @@ import tempfile
 import time
 import uuid
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from journal import create_app, demo, migrate  # noqa: E402
 from journal.db import db  # noqa: E402
