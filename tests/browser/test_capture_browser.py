@@ -8,7 +8,6 @@ import datetime
 import json
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from journal.models import Contact, FamilyMember, ImportantDate, Interest, Promise, Touch, TouchContact
