@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from .db import db
+from .migrate import analyze
 from .models import (Contact, ContactMethod, ContactTag, FamilyMember, Gesture, Gift, ImportantDate, Interest, Promise, Touch,
                      TouchContact, User)
 from .text import fold, only_digits
@@ -243,6 +244,7 @@ def write(user, people):
         _insert(Gift, gifts)
         _insert(Gesture, gestures)
         Contact.refresh_last_touch(ids)
+    analyze()
     return len(ids)
 
 

@@ -46,7 +46,15 @@ def upgrade(target=None, directory=MIGRATIONS_DIR, backup_dir=None):
     backup = None
     if is_sqlite() and db.get_tables():
         backup = backup_sqlite(backup_dir or os.path.join(current_app.instance_path, "backups"), todo[0])
-    return runner(directory).up(target), backup
+    applied = runner(directory).up(target)
+    analyze()
+    return applied, backup
+
+
+def analyze():
+    """Refresh the query planner's statistics (SQLite)."""
+    if is_sqlite():
+        db.execute_sql("ANALYZE")
 
 
 @db_cli.command("upgrade")

@@ -569,26 +569,30 @@ def due_for_touch(user, today):
     )
 
 
-def upcoming_dates(user, today, days=14):
-    """Important dates recurring within `days` days from today (year end and 29 February included)."""
+def upcoming_dates(user, today, days=14, limit=None):
+    """Important dates recurring within `days` days from today, soonest first (year end and 29 February included).
+
+    Returns [(next occurrence, date)] and how many there are in all; `limit` caps the list, not the count.
+    """
     window = [today + datetime.timedelta(days=n) for n in range(days + 1)]
     keys = {d.month * 100 + d.day for d in window}
     if any(d.month == 2 and d.day == 28 and not calendar.isleap(d.year) for d in window):
         keys.add(229)  # 29 February birthdays are kept on 28 February in common years
+    key = ImportantDate.month * 100 + ImportantDate.day
+    start = today.month * 100 + today.day
     Member = FamilyMember.alias()
     query = (
         ImportantDate.select(ImportantDate, Contact.id, Contact.name, Member.id, Member.name)
         .join(Contact, on=(ImportantDate.contact == Contact.id))
         .switch(ImportantDate)
         .join(Member, JOIN.LEFT_OUTER, on=(ImportantDate.family_member == Member.id), attr="member")
-        .where((ImportantDate.user == user) & ((ImportantDate.month * 100 + ImportantDate.day).in_(sorted(keys))))
+        .where((ImportantDate.user == user) & key.in_(sorted(keys)))
+        # This year's remaining days first, then next year's (the window may cross 31 December).
+        .order_by(Case(None, [(key >= start, 0)], 1), key, Contact.sort_name, ImportantDate.id)
     )
-    rows = []
-    for d in query:
-        next_on = d.partial.next_occurrence(today)
-        rows.append((next_on, d))
-    rows.sort(key=lambda r: (r[0], r[1].contact.name))
-    return rows
+    total = query.count() if limit is not None else None
+    rows = [(d.partial.next_occurrence(today), d) for d in (query.limit(limit) if limit is not None else query)]
+    return rows, (len(rows) if total is None else total)
 
 
 def needing_attention(user, today):

@@ -40,12 +40,11 @@ def run_search(user, text, limit):
     query = SearchIndex.match_query(text)
     phones = phone_matches(user, text, limit)
     groups, remaining, more = [], limit, False
-    for kind, key, title in GROUPS:
+    for position, (kind, key, title) in enumerate(GROUPS):
         if remaining <= 0:
-            if query and SearchIndex.exists(user, kind, query):
-                more = True
-                break
-            continue
+            later = [k for k, _, _ in GROUPS[position:]]
+            more = more or bool(query and SearchIndex.any_in(user, later, query))
+            break
         rows = SearchIndex.group(user, kind, query, remaining + 1) if query else []
         if kind == 0 and phones:
             found = {int(r["ref_id"]) for r in rows}

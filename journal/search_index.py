@@ -57,9 +57,11 @@ class SearchIndex(FTS5Model):
         return cls.select(*fields).where(cls.match(scoped))
 
     @classmethod
-    def exists(cls, user, kind, query):
-        """True when the group has at least one match (no ranking needed)."""
-        return cls._matching(user, kind, query, cls.rowid).limit(1).exists()
+    def any_in(cls, user, kinds, query):
+        """True when any of these groups has a match: one lookup, no ranking."""
+        scopes = " OR ".join(f'"u{user.id}k{kind}"' for kind in kinds)
+        scoped = f"scope: ({scopes}) AND {{title body}}: ({query})"
+        return cls.select(cls.rowid).where(cls.match(scoped)).limit(1).exists()
 
     @classmethod
     def group(cls, user, kind, query, limit):

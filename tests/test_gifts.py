@@ -159,7 +159,7 @@ def test_today_suggests_gifts_for_uncovered_dates_and_lists_gestures(app, ada):
     assert "Extra mile, planned" in html and "Call on Lea&#39;s birthday" in html
     with app.app_context():
         user = User.get_by_id(ada.user.id)
-        assert uncovered_dates(user, TODAY, upcoming_dates(user, TODAY)) == []
+        assert uncovered_dates(user, TODAY, upcoming_dates(user, TODAY)[0]) == []
 
 
 def test_idea_from_quick_capture(app, ada):

@@ -94,13 +94,16 @@ def test_fourteen_day_window_across_the_year_end_and_29_february(app, ada):
     add_family(ada, cid, name="Leap", day="29", month="2", year="2012")
     with app.app_context():
         user = User.get_by_id(ada.user.id)
-        window = upcoming_dates(user, D(2026, 12, 22))
+        window, total = upcoming_dates(user, D(2026, 12, 22))
+        assert total == 2
         assert [(d.label, next_on) for next_on, d in window] == [("Boxing", D(2026, 12, 26)), ("New year", D(2027, 1, 2))]
         assert window[1][1].partial.years_at(window[1][0]) == 27
-        leap = upcoming_dates(user, D(2027, 2, 20))
+        leap, _ = upcoming_dates(user, D(2027, 2, 20))
         assert [(d.family_member_id is not None, next_on) for next_on, d in leap] == [(True, D(2027, 2, 28))]
         assert leap[0][1].partial.years_at(leap[0][0]) == 15
-        assert upcoming_dates(user, D(2028, 3, 1)) == []
+        assert upcoming_dates(user, D(2028, 3, 1)) == ([], 0)
+        first, total = upcoming_dates(user, D(2026, 12, 22), limit=1)
+        assert [d.label for _, d in first] == ["Boxing"] and total == 2
 
 
 def test_nobody_asked_in_90_days(app, ada):
