@@ -20,8 +20,9 @@ def open_database(url):
         # A pool keeps connections (and their pragmas and parsed schema) between requests: opening
         # one costs about 1 ms, a tenth of a search. close() in teardown hands it back.
         url = "sqlite+pool:///" + url[len("sqlite:///"):]
+        # check_same_thread off: a pooled connection serves one thread at a time, but not always the same one.
         return connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5,
-                       max_connections=32, stale_timeout=600)
+                       max_connections=32, stale_timeout=600, check_same_thread=False)
     if url.startswith("sqlite"):
         # IMMEDIATE takes the write lock at BEGIN: a deferred read-then-write fails with
         # "database is locked" under concurrent load instead of waiting its turn.

@@ -109,3 +109,19 @@ def test_shell_has_bottom_nav_when_logged_in(ada):
         assert f"<span>{label}</span>" in html
     assert 'aria-label="Capture a note"' in html
     assert "Nothing due today" in html
+
+
+def test_pooled_connections_move_between_threads(app, ada):
+    """gunicorn's threads share the pool: a connection opened in one thread is reused by another."""
+    import threading
+
+    statuses = []
+
+    def visit():
+        statuses.append(ada.get("/people/").status_code)
+
+    for _ in range(4):
+        worker = threading.Thread(target=visit)
+        worker.start()
+        worker.join()
+    assert statuses == [200, 200, 200, 200]
