@@ -10,7 +10,7 @@ from .db import db
 from peewee import JOIN
 
 from .models import RELATIONS, Contact, ContactMethod, FamilyMember, Interest, Touch
-from .search_index import GROUPS, SearchIndex, highlight_words, marked
+from .search_index import GROUPS, backend, highlight_words, marked
 from .web import render
 
 bp = Blueprint("search", __name__)
@@ -37,15 +37,16 @@ def phone_matches(user, text, limit):
 
 def run_search(user, text, limit):
     """The results for `text` as [(key, title, rows)], at most `limit` rows in all, and whether there are more."""
-    query = SearchIndex.match_query(text)
+    engine = backend()
+    query = engine.match_query(text)
     phones = phone_matches(user, text, limit)
     groups, remaining, more = [], limit, False
     for position, (kind, key, title) in enumerate(GROUPS):
         if remaining <= 0:
             later = [k for k, _, _ in GROUPS[position:]]
-            more = more or bool(query and SearchIndex.any_in(user, later, query))
+            more = more or bool(query and engine.any_in(user, later, query))
             break
-        rows = SearchIndex.group(user, kind, query, remaining + 1) if query else []
+        rows = engine.group(user, kind, query, remaining + 1) if query else []
         if kind == 0 and phones:
             found = {int(r["ref_id"]) for r in rows}
             rows = [{"ref_id": cid, "contact_id": cid, "label": None, "snippet": ""} for cid in phones if cid not in found] + rows
@@ -130,7 +131,7 @@ def rebuild_command():
     """Rebuild the search index from the journal's tables."""
     sql = db.execute_sql
     with db.atomic():
-        sql("DELETE FROM search_index")
+        sql("DELETE FROM search_index")  # both backends: the triggers refill it below
         # Touching an indexed column fires the update triggers, which re-insert each row's entry.
         for table, column in [("contact", "name"), ("family_member", "name"), ("interest", "name"), ("touch", "note"),
                               ("promise", "text"), ("gift", "description"), ("gesture", "text")]:

@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 from peewee import fn
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
-from .db import db
+from .db import db, is_sqlite
 from .text import fold
 
 # Group order on the results page, and the kind number each source row has in the index.
@@ -78,6 +78,66 @@ class SearchIndex(FTS5Model):
         else:
             select = select.order_by(cls.rowid.desc())
         return list(select.limit(limit).dicts())
+
+
+class PostgresSearch:
+    """The same search on PostgreSQL: a weighted tsvector with a GIN index (see migrations/0006_search.py)."""
+
+    @staticmethod
+    def match_query(text):
+        """(websearch part, prefix word) for what was typed, or None when nothing can match."""
+        text = (text or "").strip()
+        last = re.search(r"(\w+)$", text)
+        rest = text[: last.start()] if last else text
+        if not re.search(r"\w", rest) and not last:
+            return None
+        return (rest if re.search(r"\w", rest) else "", last.group(1) if last else "")
+
+    @staticmethod
+    def _tsquery(query):
+        """SQL and parameters of the tsquery: websearch syntax, the last word as a prefix."""
+        rest, prefix = query
+        parts, params = [], []
+        if rest:
+            parts.append("websearch_to_tsquery('simple', rapport_fold(%s))")
+            params.append(rest)
+        if prefix:
+            parts.append("to_tsquery('simple', quote_literal(rapport_fold(%s)) || ':*')")
+            params.append(prefix)
+        return " && ".join(parts), params
+
+    @classmethod
+    def group(cls, user, kind, query, limit):
+        """Up to `limit` matches of one kind, ranked (names weigh ten times notes) or newest first."""
+        tsquery, params = cls._tsquery(query)
+        base = f"FROM search_index, ({'SELECT ' + tsquery} AS q) AS query WHERE user_id = %s AND kind = %s AND tsv @@ q"
+        args = params + [user.id, kind]
+        ranked = False
+        if kind in RANKED:
+            count = db.execute_sql(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {RANK_AT_MOST + 1}) AS c", args).fetchone()[0]
+            ranked = count <= RANK_AT_MOST
+        order = "ts_rank(tsv, q) DESC, rowid DESC" if ranked else "rowid DESC"
+        headline = ("ts_headline('simple', rapport_fold(body), q, "
+                    "'StartSel=\x02, StopSel=\x03, MaxWords=14, MinWords=4, MaxFragments=1, FragmentDelimiter=…')")
+        cursor = db.execute_sql(
+            f"SELECT rowid, ref_id, contact_id, label, {headline} AS snippet {base} ORDER BY {order} LIMIT %s",
+            args + [limit],
+        )
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    @classmethod
+    def any_in(cls, user, kinds, query):
+        """True when any of these groups has a match."""
+        tsquery, params = cls._tsquery(query)
+        sql = (f"SELECT 1 FROM search_index, ({'SELECT ' + tsquery} AS q) AS query "
+               "WHERE user_id = %s AND kind = ANY(%s) AND tsv @@ q LIMIT 1")
+        return db.execute_sql(sql, params + [user.id, list(kinds)]).fetchone() is not None
+
+
+def backend():
+    """The search implementation for the bound database."""
+    return SearchIndex if is_sqlite() else PostgresSearch
 
 
 def marked(text):

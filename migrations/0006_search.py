@@ -57,9 +57,10 @@ def up(migrator, db):
     """Create the index and its triggers, fill it, and add contact_method.digits."""
     migrator.migrate(migrator.add_column("contact_method", "digits", CharField(max_length=40, default="")))
     for row_id, value in db.execute_sql("SELECT id, value FROM contact_method WHERE kind = 'phone'").fetchall():
-        db.execute_sql("UPDATE contact_method SET digits = ? WHERE id = ?", ("".join(ch for ch in value if ch.isdigit()), row_id))
+        db.execute_sql(f"UPDATE contact_method SET digits = {db.param} WHERE id = {db.param}",
+                       ("".join(ch for ch in value if ch.isdigit()), row_id))
     if not isinstance(db, SqliteDatabase):
-        raise RuntimeError("Search on PostgreSQL is not implemented yet: see docs/search.md.")
+        return up_postgresql(db)
     db.execute_sql(
         "CREATE VIRTUAL TABLE search_index USING fts5(scope, ref_id UNINDEXED, contact_id UNINDEXED, "
         "label UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
@@ -80,8 +81,61 @@ def up(migrator, db):
 
 def down(migrator, db):
     """Drop the triggers, the index and the digits column."""
+    if not isinstance(db, SqliteDatabase):
+        for table in SOURCES:
+            db.execute_sql(f'DROP TRIGGER IF EXISTS {table}_search_aid ON "{table}"')
+            db.execute_sql(f'DROP TRIGGER IF EXISTS {table}_search_au ON "{table}"')
+            db.execute_sql(f"DROP FUNCTION IF EXISTS {table}_search()")
+        db.execute_sql("DROP TABLE IF EXISTS search_index")
+        migrator.migrate(migrator.drop_column("contact_method", "digits"))
+        return
     for table in SOURCES:
         for suffix in ("ai", "ad", "au"):
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{table}_search_{suffix}"')
     db.execute_sql("DROP TABLE IF EXISTS search_index")
     migrator.migrate(migrator.drop_column("contact_method", "digits"))
+
+
+def up_postgresql(db):
+    """PostgreSQL: the same rows in a table with a weighted tsvector (GIN), kept in step by PL/pgSQL triggers.
+
+    unaccent folds accents and letters such as ł; the 'simple' configuration keeps words as typed
+    (no stemming, like FTS5's unicode61), so both backends match the same words.
+    """
+    db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+    db.execute_sql(
+        "CREATE OR REPLACE FUNCTION rapport_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+        "AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, coalesce($1, ''))) $$"
+    )
+    db.execute_sql(
+        "CREATE TABLE search_index (rowid bigint PRIMARY KEY, user_id integer NOT NULL, kind smallint NOT NULL, "
+        "ref_id integer NOT NULL, contact_id integer, label text NOT NULL DEFAULT '', title text NOT NULL DEFAULT '', "
+        "body text NOT NULL DEFAULT '', tsv tsvector NOT NULL)"
+    )
+    db.execute_sql("CREATE INDEX search_index_tsv ON search_index USING gin (tsv)")
+    db.execute_sql("CREATE INDEX search_index_scope ON search_index (user_id, kind, rowid)")
+    for table, entries in SOURCES.items():
+        inserts, deletes = [], []
+        for kind, label, title, body, contact, _ in entries:
+            title_sql = " || ' ' || ".join(f"coalesce(NEW.{c}::text, '')" for c in title) or "''"
+            body_sql = " || ' ' || ".join(f"coalesce(NEW.{c}::text, '')" for c in body) or "''"
+            inserts.append(
+                "INSERT INTO search_index (rowid, user_id, kind, ref_id, contact_id, label, title, body, tsv) VALUES ("
+                f"NEW.id::bigint * 8 + {kind}, NEW.user_id, {kind}, NEW.id, {'NEW.' + contact if contact else 'NULL'}, "
+                f"{'NEW.' + label if label else chr(39) * 2}, {title_sql}, {body_sql}, "
+                f"setweight(to_tsvector('simple', rapport_fold({title_sql})), 'A') || "
+                f"setweight(to_tsvector('simple', rapport_fold({body_sql})), 'D'));"
+            )
+            deletes.append(f"DELETE FROM search_index WHERE rowid = OLD.id::bigint * 8 + {kind};")
+        watched = sorted({c for *_, cols in entries for c in cols})
+        db.execute_sql(
+            f"CREATE OR REPLACE FUNCTION {table}_search() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {' '.join(deletes)} END IF; "
+            f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {' '.join(inserts)} END IF; "
+            "RETURN NULL; END $$"
+        )
+        db.execute_sql(f'CREATE TRIGGER {table}_search_aid AFTER INSERT OR DELETE ON "{table}" '
+                       f"FOR EACH ROW EXECUTE FUNCTION {table}_search()")
+        db.execute_sql(f'CREATE TRIGGER {table}_search_au AFTER UPDATE OF {", ".join(watched)} ON "{table}" '
+                       f"FOR EACH ROW EXECUTE FUNCTION {table}_search()")
+        db.execute_sql(f'UPDATE "{table}" SET {watched[0]} = {watched[0]}')
