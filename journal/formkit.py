@@ -23,3 +23,11 @@ def currency(form, field):
     if not re.match(r"^[A-Z]{3}$", code):
         raise ValidationError("Use a three-letter currency code, e.g. EUR.")  # the typed value stays as it was
     field.data = code
+
+
+def int_or_none(value):
+    """Coerce a select or radio value to int, or None when blank or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from .extensions import htmx
 from .gift_forms import GiftForm, GiftIdeaForm, recipient_choices
 from .models import GIFT_NEXT, GIFT_STATUSES, Contact, FamilyMember, Gift
+from .people.views import owned_member
 from .web import get_owned_or_404, render
 
 bp = Blueprint("gifts", __name__)
@@ -14,16 +15,14 @@ bp = Blueprint("gifts", __name__)
 
 def _family(contact):
     """The contact's family members, for the recipient choice."""
-    return list(FamilyMember.for_user(current_user).where(FamilyMember.contact == contact).order_by(FamilyMember.id))
+    return list(FamilyMember.of_contact(current_user, contact))
 
 
 def _recipient(contact, value):
     """The family member a recipient value names (None for the contact); 404 if it is not theirs."""
     if not value:
         return None
-    return get_owned_or_404(
-        FamilyMember, value, FamilyMember.for_user(current_user).where(FamilyMember.contact == contact)
-    )
+    return owned_member(contact, value)
 
 
 def repeat_message(gift, contact, member):

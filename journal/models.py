@@ -338,6 +338,11 @@ class FamilyMember(OwnedModel):
     class Meta:
         table_name = "family_member"
 
+    @classmethod
+    def of_contact(cls, user, contact):
+        """The user's family members of one contact, oldest entry first."""
+        return cls.for_user(user).where(cls.contact == contact).order_by(cls.id)
+
     @property
     def relation_label(self):
         """Human label of the relation."""

@@ -9,15 +9,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from .facts import parse_fact
 from .models import GIVE_ASK, PULSES, TOUCH_KINDS
 from .formkit import choices as _choices
+from .formkit import int_or_none
 from .formkit import strip as _strip
-
-
-def _optional_int(value):
-    """Coerce a radio value to int, or None when blank."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _optional_str(value):
@@ -40,7 +33,7 @@ class TouchFields(FlaskForm):
     note = TextAreaField("Note", filters=[_strip], validators=[Length(max=20000)])
     happened_at = DateTimeLocalField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()])
     pulse = RadioField("How did they seem?", choices=_choices([("", "Not noted")] + [(str(v), label) for v, label in PULSES]),
-                       coerce=_optional_int, default="", validate_choice=False)
+                       coerce=int_or_none, default="", validate_choice=False)
     give_ask = RadioField("This touch was", choices=_choices([("", "Not noted")] + GIVE_ASK), coerce=_optional_str,
                           default="", validate_choice=False)
 

@@ -4,7 +4,7 @@ import datetime
 from test_people import add_contact, add_family, text
 from test_touches import capture
 
-from journal.models import Contact, ImportantDate, Promise, User, due_for_touch, needing_attention, upcoming_dates
+from journal.models import Contact, Promise, User, due_for_touch, needing_attention, upcoming_dates
 
 D = datetime.date
 TODAY = datetime.date.today()

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from ..dates import MONTHS, PartialDate
 from ..formkit import choices as _choices
 from ..formkit import currency as _currency
+from ..formkit import int_or_none as _int_or_none
 from ..formkit import strip as _strip
 from ..models import DATE_KINDS, RELATIONS
 from ..text import split_list
@@ -127,14 +128,6 @@ class WorldForm(FlaskForm):
 
 _DAY_CHOICES = _choices([("", "Day")] + [(str(d), str(d)) for d in range(1, 32)])
 _MONTH_CHOICES = _choices([("", "Month")] + [(str(i + 1), m) for i, m in enumerate(MONTHS)])
-
-
-def _int_or_none(value):
-    """Coerce a select value to int, or None when blank."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class PartialDateForm(FlaskForm):

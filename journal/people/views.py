@@ -163,7 +163,7 @@ def _family_form_for(contact, which):
     form = FamilyForm(formdata=None)
     if which == "new":
         return form
-    member = get_owned_or_404(FamilyMember, which, FamilyMember.for_user(current_user).where(FamilyMember.contact == contact))
+    member = owned_member(contact, which)
     birthday = ImportantDate.get_or_none(
         (ImportantDate.family_member == member) & (ImportantDate.kind == "birthday")
     )
@@ -180,6 +180,11 @@ def _date_form_for(contact, which):
     form.kind.data, form.label.data = date.kind, date.label
     form.fill_date(date)
     return form
+
+
+def owned_member(contact, member_id):
+    """The contact's family member with this id, or 404 (another user's, or another contact's)."""
+    return get_owned_or_404(FamilyMember, member_id, FamilyMember.of_contact(current_user, contact))
 
 
 def _owned_date(contact, date_id):
@@ -229,9 +234,7 @@ def save_family(contact_id, member_id):
     contact = get_owned_or_404(Contact, contact_id)
     member = None
     if member_id is not None:
-        member = get_owned_or_404(
-            FamilyMember, member_id, FamilyMember.for_user(current_user).where(FamilyMember.contact == contact)
-        )
+        member = owned_member(contact, member_id)
     form = FamilyForm()
     valid = form.validate()
     birthday = form.birthday(_today())
@@ -259,9 +262,7 @@ def save_family(contact_id, member_id):
 def delete_family(contact_id, member_id):
     """Remove a family member (with their birthday and interests)."""
     contact = get_owned_or_404(Contact, contact_id)
-    member = get_owned_or_404(
-        FamilyMember, member_id, FamilyMember.for_user(current_user).where(FamilyMember.contact == contact)
-    )
+    member = owned_member(contact, member_id)
     member.delete_instance()
     return _done(contact, "contact-family", f"{member.name} removed.", trigger="dates-changed")
 
