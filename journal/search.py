@@ -95,9 +95,12 @@ def _present(groups, text):
             if kind == 0:
                 sub = " · ".join(x for x in (contact.role, contact.company, contact.city) if x)
                 items.append({"url": brief, "title": highlight_words(contact.name, text), "subtitle": sub, "snippet": snippet})
+            elif kind == 2:
+                # An interest: the person is what the salesperson is after ("whose daughter plays violin").
+                items.append({"url": brief, "title": whose.get(ref, "") + contact.name,
+                              "subtitle": highlight_words(r["label"], text), "snippet": snippet})
             elif r["label"]:
-                suffix = {1: f"{contact.name}'s family", 2: whose.get(ref, "") + contact.name,
-                          6: f"gift for {contact.name}"}.get(kind, contact.name)
+                suffix = {1: f"{contact.name}'s family", 6: f"gift for {contact.name}"}.get(kind, contact.name)
                 items.append({"url": brief, "title": highlight_words(r["label"], text), "subtitle": suffix, "snippet": snippet})
             else:
                 items.append({"url": brief, "title": contact.name, "subtitle": title, "snippet": snippet})

@@ -71,8 +71,8 @@ def journal(ada):
 def test_prefix_on_the_last_word(ada, journal):
     response = search(ada, "viol")
     assert response.status_code == 200
-    assert "violin" in names(response)
-    assert "Léa, child of Zoë Martin" in text(response)
+    assert "Léa, child of Zoë Martin" in names(response)
+    assert "<mark>violin</mark>" in text(response)  # the whole word that the prefix matched
     assert names(search(ada, "Zo")) == ["Zoë Martin"]
 
 
@@ -185,4 +185,13 @@ def test_rebuild_command(app, ada, journal, runner):
     result = runner.invoke(args=["search", "rebuild"])
     assert result.exit_code == 0 and "rebuilt" in result.output
     assert names(search(ada, "zoe")) == ["Zoë Martin"]
-    assert "violin" in names(search(ada, "viol"))
+    assert "Léa, child of Zoë Martin" in names(search(ada, "viol"))
+
+
+def test_user_text_in_results_is_escaped(ada):
+    cid = add_contact(ada, name="<script>alert(1)</script> Evil", company="<b>Bold</b>", phones="", emails="", interests="")
+    capture(ada, [cid], note="a <img src=x onerror=alert(2)> note about evil")
+    html = text(search(ada, "evil"))
+    assert "<script>" not in html and "<img" not in html and "<b>Bold" not in html
+    assert "&lt;script&gt;" in html and "&lt;img" in html
+    assert "<mark>Evil</mark>" in html or "<mark>evil</mark>" in html
