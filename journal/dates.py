@@ -49,7 +49,7 @@ class PartialDate:
             return None
         age = today.year - self.year
         # Compare with this year's celebration day, so 29 February birthdays age on 28 February.
-        if self.has_day and not self.approximate and today < occurrence_in(today.year, self.month, self.day):
+        if self.has_day and today < occurrence_in(today.year, self.month, self.day):
             age -= 1
         return max(age, 0)
 

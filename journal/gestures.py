@@ -17,7 +17,7 @@ def _back(contact, **forms):
     from .people.views import render_brief
 
     if htmx or forms:
-        return render_brief(contact, status=422 if forms else 200, **forms)
+        return render_brief(contact, status=422 if forms else 200, **forms)  # forms: what failed, to show again
     return redirect(url_for("people.brief", contact_id=contact.id, _anchor="contact-gestures"))
 
 
@@ -42,7 +42,7 @@ def done(gesture_id):
     gesture = get_owned_or_404(Gesture, gesture_id)
     form = GestureDoneForm()
     if not form.validate():
-        return _back(gesture.contact, done_form=form)
+        return _back(gesture.contact, done_form=form, done_gesture=gesture.id)
     if gesture.status == "planned":
         gesture.complete(form.outcome.data or "", datetime.datetime.now().replace(second=0, microsecond=0))
         if not htmx:

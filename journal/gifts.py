@@ -62,10 +62,10 @@ def create(contact_id):
     member = _recipient(contact, form.recipient.data)
     warnings = _repeats(contact, member, form.description.data)
     Gift.create(user=current_user.id, contact=contact, family_member=member, description=form.description.data)
-    for warning in warnings:
-        flash(warning + " Noted anyway.", "warning")
     if htmx:
         return render_brief(contact, gift_warnings=warnings)
+    for warning in warnings:
+        flash(warning + " Noted anyway.", "warning")
     flash("Gift idea noted.", "success")
     return redirect(url_for("people.brief", contact_id=contact.id, _anchor="contact-gifts"))
 
@@ -117,10 +117,10 @@ def move(gift_id):
         return redirect(url_for("people.brief", contact_id=gift.contact_id, _anchor="contact-gifts"))
     warning = gift.budget_warning(today)
     gift.save()
-    if warning:
-        flash(warning, "warning")
     if htmx:
         return render_brief(gift.contact, gift_warnings=[warning] if warning else [])
+    if warning:
+        flash(warning, "warning")
     return redirect(url_for("people.brief", contact_id=gift.contact_id, _anchor="contact-gifts"))
 
 

@@ -3,6 +3,7 @@ import calendar
 import datetime
 import secrets
 import uuid as uuidlib
+from decimal import Decimal
 
 from flask_login import UserMixin
 from peewee import JOIN, SQL, BooleanField, Case, CharField, DateField, DateTimeField, DecimalField, ForeignKeyField, IntegerField, Model, TextField, fn
@@ -685,7 +686,7 @@ class Gift(OwnedModel):
         return [g for g in query if words & significant_words(g.description)]
 
     @classmethod
-    def spend(cls, user, year, contact=None):
+    def spend(cls, user, year, contact=None, exclude=None):
         """Money spent on gifts in a calendar year, as {currency: total} (bought or given, dated that year)."""
         query = (
             cls.for_user(user, cls.currency, fn.SUM(cls.price))
@@ -695,7 +696,9 @@ class Gift(OwnedModel):
         )
         if contact is not None:
             query = query.where(cls.contact == contact)
-        return {currency: total for currency, total in query.tuples()}
+        if exclude is not None:
+            query = query.where(cls.id != exclude)
+        return {currency: _money(total) for currency, total in query.tuples()}
 
     @classmethod
     def spend_by_contact(cls, user, year):
@@ -710,7 +713,7 @@ class Gift(OwnedModel):
         )
         by_contact = {}
         for contact_id, name, currency, total in rows:
-            by_contact.setdefault((contact_id, name), {})[currency] = total
+            by_contact.setdefault((contact_id, name), {})[currency] = _money(total)
         return sorted(by_contact.items(), key=lambda item: -max(item[1].values()))
 
     def budget_warning(self, today):
@@ -721,14 +724,18 @@ class Gift(OwnedModel):
         if self.currency != contact.gift_budget_currency:
             return None
         year = (self.date or today).year
-        spent = Gift.spend(self.user_id, year, contact=contact.id).get(self.currency, 0)
-        if self.id is not None and self.status in SPENT and self.date and self.date.year == year:
-            spent -= self.price  # already counted
-        total = spent + self.price
+        # What the database holds for this gift may be stale (it is being changed): leave it out, add it back.
+        spent = Gift.spend(self.user_id, year, contact=contact.id, exclude=self.id).get(self.currency, Decimal(0))
+        total = spent + Decimal(self.price)
         if total > contact.gift_budget:
             return (f"This gift takes {contact.name} to {total:.2f} {self.currency} in {year}, "
                     f"over the yearly budget of {contact.gift_budget:.2f} {contact.gift_budget_currency}.")
         return None
+
+
+def _money(total):
+    """A SQL sum as an exact amount (SQLite sums decimals as floats)."""
+    return Decimal(str(total)).quantize(Decimal("0.01")) if total is not None else Decimal(0)
 
 
 GESTURE_STATUSES = [("planned", "Planned"), ("done", "Done"), ("dropped", "Dropped")]

@@ -103,6 +103,9 @@ class CaptureForm(TouchFields):
 class TouchForm(TouchFields):
     """Editing a touch after the fact."""
 
+    happened_at = DateTimeLocalField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                     validators=[DataRequired("When did it happen?")])
+
     def validate_note(self, field):
         """A touch keeps a note."""
         if not field.data:

@@ -1,7 +1,9 @@
 """Moments of touch: saving a capture (idempotent by UUID), the touch page, recap, edit and delete."""
 import datetime
+import json
+import uuid
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
@@ -22,8 +24,10 @@ def _saved_response(touch, contact_id, created):
     if created:
         flash("Saved to the journal.", "success")
     if htmx:
-        # HX-Trigger is handled before HX-Redirect, so the page clears its draft before leaving.
-        return "", 200, {"HX-Trigger": f'{{"touchSaved": {{"uuid": "{touch.uuid}"}}}}', "HX-Redirect": target}
+        # HX-Trigger is handled before HX-Redirect, so the page clears its draft before leaving
+        # (the draft's id is sent back: a reused id may have been replaced by a fresh one).
+        sent = request.form.get("uuid", "")
+        return "", 200, {"HX-Trigger": json.dumps({"touchSaved": {"uuid": touch.uuid, "sent": sent}}), "HX-Redirect": target}
     return redirect(target, code=303)
 
 
@@ -32,12 +36,16 @@ def _saved_response(touch, contact_id, created):
 def create():
     """Save a quick capture: the touch, new people, a promise and a fact, all or nothing."""
     form = CaptureForm()
-    # A retry of a capture that already reached us answers as if it had just succeeded.
+    # A retry of a capture that already reached us answers as if it had just succeeded. The same id
+    # with other content is a new capture that reused a stale id (a draft restored after a lost
+    # reply): it gets a fresh id instead of being dropped.
     if form.uuid.data:
         existing = Touch.by_uuid(current_user, form.uuid.data.strip().lower())
         if existing is not None:
-            first = Touch.contacts_of([existing])[existing.id]
-            return _saved_response(existing, first[0].id if first else None, created=False)
+            people = Touch.contacts_of([existing])[existing.id]
+            if _same_capture(existing, people, form):
+                return _saved_response(existing, people[0].id if people else None, created=False)
+            form.uuid.data = str(uuid.uuid4())
     valid = form.validate()
     known, new = chosen_people(form)
     missing = set(form.contact_ids.data or []) - {c.id for c in known}
@@ -72,6 +80,12 @@ def create():
             raise
         return _saved_response(existing, Touch.contacts_of([existing])[existing.id][0].id, created=False)
     return _saved_response(touch, people[0].id, created=True)
+
+
+def _same_capture(touch, people, form):
+    """True when the form repeats the stored touch (same note and the same known people)."""
+    chosen = {i for i in (form.contact_ids.data or []) if isinstance(i, int)}
+    return (form.note.data or "").strip() == touch.note and chosen <= {p.id for p in people}
 
 
 def _touch_context(touch):

@@ -190,3 +190,47 @@ def test_another_users_gifts_and_gestures_answer_404(app, ada, bob):
     with app.app_context():
         assert Gift.select().count() == 1 and Gift.get().status == "idea" and Gift.get().description == "Secret idea"
         assert Gesture.get().status == "planned" and Touch.select().count() == 0
+
+
+def test_budget_with_cents_and_the_step_that_spends(app, ada):
+    """Review findings: cents used to crash (float + Decimal), and moving to bought skipped the warning."""
+    cid = add_contact(ada, name="Ana Silva", gift_budget="100", gift_budget_currency="EUR")
+    with app.app_context():
+        Gift.create(user=ada.user.id, contact=cid, description="Tea", status="given", price=Decimal("19.99"), date=TODAY)
+        idea = Gift.create(user=ada.user.id, contact=cid, description="Scarf", status="idea", price=Decimal("25.50"))
+        big = Gift.create(user=ada.user.id, contact=cid, description="Watch", status="idea", price=Decimal("80.01"))
+    assert ada.post(f"/gifts/{idea.id}/status", data={"to": "planned"}, htmx_target="contact-gifts").status_code == 200
+    moved = ada.post(f"/gifts/{big.id}/status", data={"to": "bought"}, htmx_target="contact-gifts")
+    assert moved.status_code == 200
+    assert "takes Ana Silva to 100.00 EUR" not in text(moved)  # 19.99 + 80.01 is exactly the budget
+    assert "over the yearly budget" not in text(moved)
+    with app.app_context():
+        assert Gift.spend(User.get_by_id(ada.user.id), TODAY.year) == {"EUR": Decimal("100.00")}
+    over = ada.post(f"/gifts/{idea.id}/status", data={"to": "bought"}, htmx_target="contact-gifts")
+    assert "takes Ana Silva to 125.50 EUR" in text(over) and "over the yearly budget of 100.00 EUR" in text(over)
+
+
+def test_gesture_outcome_too_long_is_kept_with_an_error(app, ada):
+    cid = add_contact(ada)
+    ada.post(f"/people/{cid}/gestures", data={"text": "Call", "due_on": str(TODAY)})
+    with app.app_context():
+        gesture = Gesture.get()
+    long_text = "Went well. " * 200
+    response = ada.post(f"/gestures/{gesture.id}/done", data={"outcome": long_text}, htmx_target="contact-gestures")
+    assert response.status_code == 422
+    assert "Went well. Went well." in text(response) and 'class="error"' in text(response)
+    with app.app_context():
+        assert Gesture.get_by_id(gesture.id).status == "planned"
+
+
+def test_removing_a_family_member_keeps_their_gifts(app, ada):
+    cid = add_contact(ada)
+    add_family(ada, cid, name="Léa")
+    with app.app_context():
+        lea = FamilyMember.get()
+        gift = Gift.create(user=ada.user.id, contact=cid, family_member=lea, description="Violin bow", status="given",
+                           price=Decimal("40"), date=TODAY)
+    ada.post(f"/people/{cid}/family/{lea.id}/delete")
+    with app.app_context():
+        kept = Gift.get_by_id(gift.id)
+        assert kept.family_member_id is None and kept.contact_id == cid

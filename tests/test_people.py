@@ -330,3 +330,14 @@ def test_brief_query_count_does_not_grow_with_data(ada):
     n_big = _count_queries(lambda: ada.get(f"/people/{big}"))
     assert n_small == n_big
     assert n_big <= 18  # user, contact, 5 related, touches and their people, promises, kept rate, balance, gifts, gestures, spend, PRAGMA optimize
+
+
+def test_an_age_with_a_birthday_still_ahead(app, ada):
+    """Review finding: "8" with a birthday next week means born nine years ago this week, turning 9."""
+    cid = add_contact(ada)
+    soon = datetime.date.today() + datetime.timedelta(days=5)
+    response = add_family(ada, cid, name="Lea", day=str(soon.day), month=str(soon.month), age="8")
+    assert "<strong>Lea</strong>, about 8" in text(response)
+    with app.app_context():
+        d = ImportantDate.get()
+        assert d.partial.age_on(soon) == 9 and d.partial.years_at(d.partial.next_occurrence(datetime.date.today())) == 9

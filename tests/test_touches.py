@@ -219,3 +219,35 @@ def test_deleting_a_contact_removes_their_own_touches_but_keeps_shared_ones(app,
         assert [t.note for t in Touch.select()] == ["Both of them"]
         assert [tc.contact_id for tc in TouchContact.select()] == [tom]
         assert Promise.select().count() == 0
+
+
+def test_capture_links_the_promise_to_the_first_person_chosen(app, ada):
+    first_id = add_contact(ada, name="Jan Novak")
+    zoe = add_contact(ada, name="Zoë Martin")
+    response = capture(ada, [zoe, first_id], promise_text="send it", promise_due="2026-12-01", fact="likes golf")
+    assert response.headers["Location"].endswith(f"/people/{zoe}#contact-touches")
+    with app.app_context():
+        assert Promise.get().contact_id == zoe
+        assert [i.contact_id for i in Interest.select().where(Interest.name == "golf")] == [zoe]
+
+
+def test_a_reused_id_with_other_content_is_stored_as_a_new_touch(app, ada):
+    cid = add_contact(ada)
+    key = str(uuid.uuid4())
+    capture(ada, [cid], uuid=key, note="first note")
+    again = capture(ada, [cid], uuid=key, note="first note")  # a retry: nothing new
+    other = capture(ada, [cid], uuid=key, note="lunch", htmx=True)  # a new note that reused the id
+    assert again.status_code == 303 and other.status_code == 200
+    assert key in other.headers["HX-Trigger"]  # the page still clears the draft it sent
+    with app.app_context():
+        assert sorted(t.note for t in Touch.select()) == ["first note", "lunch"]
+        assert len({t.uuid for t in Touch.select()}) == 2
+
+
+def test_editing_a_touch_needs_its_time(app, ada):
+    cid = add_contact(ada)
+    capture(ada, [cid], note="First", happened_at="2026-11-20T10:30")
+    touch_id = Touch.select().get().id
+    response = ada.post(f"/touches/{touch_id}/edit", data={"kind": "call", "note": "Kept text", "happened_at": ""})
+    assert response.status_code == 422
+    assert "When did it happen?" in text(response) and "Kept text" in text(response)

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..dates import MONTHS, PartialDate
+from ..dates import MONTHS, PartialDate, occurrence_in
 from ..formkit import choices as _choices
 from ..formkit import currency as _currency
 from ..formkit import int_or_none as _int_or_none
@@ -190,7 +190,10 @@ class FamilyForm(PartialDateForm):
             if partial.year is not None:
                 self.age.errors.append("Give a birth year or an age, not both.")
                 return None
-            partial = PartialDate(today.year - self.age.data, partial.month, partial.day, approximate=True)
+            year = today.year - self.age.data
+            if partial.has_day and today < occurrence_in(today.year, partial.month, partial.day):
+                year -= 1  # this year's birthday is still ahead, so they were born a year earlier
+            partial = PartialDate(year, partial.month, partial.day, approximate=True)
         elif partial.year is not None and partial.has_day and datetime.date(
             partial.year, partial.month, min(partial.day, calendar.monthrange(partial.year, partial.month)[1])
         ) > today:
@@ -209,7 +212,7 @@ class FamilyForm(PartialDateForm):
         self.interests.data = ", ".join(i.name for i in interests)
         self.fill_date(birthday)
         if birthday is not None and birthday.year_approximate and birthday.year:
-            self.age.data = datetime.date.today().year - birthday.year
+            self.age.data = birthday.partial.age_on(datetime.date.today())
 
 
 class DateForm(PartialDateForm):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..db import db
 from ..extensions import htmx
-from ..models import Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, Touch, contact_related
+from ..models import Contact, ContactMethod, ContactTag, FamilyMember, Gift, ImportantDate, Touch, contact_related
 from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
 from ..touch_forms import PromiseForm
 from ..text import split_list
@@ -121,6 +121,7 @@ def render_brief(contact, status=200, edit=None, promise_form=None, gift_form=No
         gesture_form=gesture_form,
         gesture_prompts=gesture_prompts(contact),
         done_form=forms.pop("done_form", None) or GestureDoneForm(formdata=None),
+        done_gesture=forms.pop("done_gesture", None),
         **forms,
     )
 
@@ -263,7 +264,10 @@ def delete_family(contact_id, member_id):
     """Remove a family member (with their birthday and interests)."""
     contact = get_owned_or_404(Contact, contact_id)
     member = owned_member(contact, member_id)
-    member.delete_instance()
+    with db.atomic():
+        # Their gifts stay in the ledger (spend, repeat warnings), now recorded as for the contact.
+        Gift.update(family_member=None).where(Gift.family_member == member).execute()
+        member.delete_instance()
     return _done(contact, "contact-family", f"{member.name} removed.", trigger="dates-changed")
 
 
