@@ -38,3 +38,4 @@ clean:
 bench: $(VENV)/.dev-installed
 	$(BIN)/python tests/bench/pages.py
 	$(BIN)/python tests/bench/search.py
+	$(BIN)/python tests/bench/export.py

@@ -1,0 +1,117 @@
+"""Exports: XLSX with real dates and the expected sheets, CSV and zip, formula safety, filters, isolation."""
+import csv
+import datetime
+import io
+import zipfile
+
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from test_people import add_contact, add_family
+from test_touches import capture
+
+from journal.exports import DANGEROUS, SHEETS, csv_safe, csv_unsafe
+
+
+def workbook(response):
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=rapport-")
+    return load_workbook(io.BytesIO(response.data))
+
+
+def rows(sheet):
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def test_xlsx_has_every_sheet_real_dates_and_frozen_headers(ada):
+    cid = add_contact(ada, name="Zoë Martin", tags="VIP")
+    add_family(ada, cid, name="Léa", day="3", month="12", year="2017", interests="violin")
+    capture(ada, [cid], note="=cmd|' /C calc'!A0", happened_at="2026-11-20T10:30", promise_text="send the brochure",
+            promise_due="2026-11-27", gift_idea="chess set")
+    book = workbook(ada.get("/export.xlsx"))
+    assert book.sheetnames == list(SHEETS)
+    contacts = book["Contacts"]
+    assert contacts.freeze_panes == "A2" and contacts.auto_filter.ref
+    header, zoe = rows(contacts)[:2]
+    assert header == SHEETS["Contacts"]
+    record = dict(zip(header, zoe))
+    assert record["name"] == "Zoë Martin" and record["tags"] == "VIP" and record["open promises"] == 1
+    assert record["family"].startswith("Léa (") and "sailing" in record["interests"]
+    assert isinstance(record["next important date"], datetime.datetime) and record["next date is"] == "Léa's birthday"
+    assert isinstance(record["last touch"], datetime.datetime)
+    touch = dict(zip(SHEETS["Touches"], rows(book["Touches"])[1]))
+    assert touch["when"] == datetime.datetime(2026, 11, 20, 10, 30)
+    assert touch["note"] == "=cmd|' /C calc'!A0"  # text, not a formula
+    promise = dict(zip(SHEETS["Promises"], rows(book["Promises"])[1]))
+    assert promise["due"] == datetime.datetime(2026, 11, 27) and promise["status"] in ("open", "overdue")
+    family = dict(zip(SHEETS["Family"], rows(book["Family"])[1]))
+    assert family["birthday"] == datetime.datetime(2017, 12, 3) and family["interests"] == "violin"
+    assert dict(zip(SHEETS["Gifts"], rows(book["Gifts"])[1]))["gift"] == "chess set"
+
+
+def test_no_cell_is_a_formula(ada):
+    nasty = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", " =HYPERLINK(\"http://evil\")", "http://example.com"]
+    for i, text in enumerate(nasty):
+        add_contact(ada, name=f"Person {i}", company=text, phones="", emails="")
+    book = workbook(ada.get("/export.xlsx"))
+    sheet = book["Contacts"]
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f", cell.value
+    companies = [dict(zip(SHEETS["Contacts"], r))["company"] for r in rows(sheet)[1:]]
+    stored = [t.strip() for t in nasty]  # the form trims surrounding spaces
+    assert sorted(companies) == sorted(stored)
+    data = ada.get("/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    for record in csv.DictReader(io.StringIO(data)):
+        assert record["company"].lstrip(" ")[:1] not in DANGEROUS
+        assert csv_unsafe(record["company"]) in stored
+
+
+@given(st.text())
+def test_csv_safe_never_starts_a_formula_and_round_trips(text):
+    safe = csv_safe(text)
+    assert safe.lstrip(" ")[:1] not in DANGEROUS
+    assert csv_unsafe(safe) == text
+
+
+@given(st.sampled_from(DANGEROUS + ("'",)), st.text(), st.integers(0, 5))
+def test_csv_safe_catches_every_dangerous_start(first, rest, spaces):
+    text = " " * spaces + first + rest
+    assert csv_safe(text).startswith("'")
+    assert csv_unsafe(csv_safe(text)) == text
+
+
+def test_zip_has_one_csv_per_sheet(ada):
+    cid = add_contact(ada)
+    capture(ada, [cid], note="Hello")
+    response = ada.get("/export.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == sorted(f"{name.lower()}.csv" for name in SHEETS)
+    touches = archive.read("touches.csv").decode("utf-8-sig")
+    assert "Hello" in touches and touches.splitlines()[0].split(",")[:3] == ["contact id", "contact", "when"]
+
+
+def test_filtered_export_holds_only_those_people(ada):
+    vip = add_contact(ada, name="Vip Person", tags="VIP", phones="", emails="")
+    other = add_contact(ada, name="Other Person", tags="reseller", phones="", emails="")
+    capture(ada, [vip], note="vip note")
+    capture(ada, [other], note="other note")
+    book = workbook(ada.get("/export.xlsx?tag=vip"))
+    assert [r[1] for r in rows(book["Contacts"])[1:]] == ["Vip Person"]
+    assert [dict(zip(SHEETS["Touches"], r))["note"] for r in rows(book["Touches"])[1:]] == ["vip note"]
+    assert "1 person" in ada.get("/export?tag=VIP").get_data(as_text=True)
+
+
+def test_export_isolation(ada, bob):
+    cid = add_contact(ada, name="Ada's secret client")
+    capture(ada, [cid], note="Ada's secret note")
+    add_contact(bob, name="Bob's client", phones="", emails="")
+    for url in ("/export.xlsx", "/export.zip", "/export.csv"):
+        body = bob.get(url).data
+        assert b"secret" not in body and "secret".encode("utf-16-le") not in body
+    book = workbook(bob.get("/export.xlsx"))
+    assert [r[1] for r in rows(book["Contacts"])[1:]] == ["Bob's client"]
+
+
+def test_export_needs_login(client):
+    assert client.get("/export.xlsx").status_code == 302
