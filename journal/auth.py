@@ -65,6 +65,17 @@ class PasswordForm(FlaskForm):
             raise ValidationError("That is not your current password.")
 
 
+class DeleteAccountForm(FlaskForm):
+    """Deleting the account asks for the password again."""
+
+    confirm_password = PasswordField("Your password", validators=[DataRequired("Enter your password to confirm.")])
+
+    def validate_confirm_password(self, field):
+        """Check the password."""
+        if field.data and not passwords.verify_password(current_user.password_hash, field.data):
+            raise ValidationError("That is not your password.")
+
+
 @login_manager.user_loader
 def load_user(login_id):
     """Load the user a session or remember cookie names."""
@@ -133,10 +144,29 @@ def logout():
 def account():
     """Account page: change the password."""
     form = PasswordForm()
-    if form.validate_on_submit():
+    if request.method == "POST" and "confirm_password" in request.form:
+        form = PasswordForm(formdata=None)
+    elif form.validate_on_submit():
         current_user.set_password(form.password.data)
         # The token rotated: log in again in this browser so only other sessions end.
         login_user(current_user._get_current_object())
         flash("Password changed. Other devices have been signed out.", "success")
         return redirect(url_for("auth.account"))
-    return render("auth/account.html", form=form, status=422 if form.errors else 200)
+    return render("auth/account.html", form=form, delete_form=DeleteAccountForm(formdata=None),
+                  status=422 if form.errors else 200)
+
+
+@bp.route("/account/delete", methods=["POST"])
+@login_required
+def delete_account():
+    """Delete the account and everything in it, after the password is entered again."""
+    delete_form = DeleteAccountForm()
+    if not delete_form.validate():
+        return render("auth/account.html", form=PasswordForm(formdata=None), delete_form=delete_form, status=422)
+    user = current_user._get_current_object()
+    logout_user()
+    user.delete_everything()
+    response = redirect(url_for("auth.signup"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    flash("Your account and everything in it have been deleted.", "info")
+    return response

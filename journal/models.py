@@ -35,6 +35,7 @@ class User(UserMixin, BaseModel):
     # Part of the login id: changing the password rotates it, ending every other session.
     session_token = CharField(max_length=64, default=lambda: secrets.token_hex(16))
     created_at = DateTimeField(default=utcnow)
+    calendar_token = CharField(max_length=64, null=True, unique=True)  # the ICS feed's secret, None when off
 
     class Meta:
         table_name = "user"
@@ -79,6 +80,37 @@ class User(UserMixin, BaseModel):
             user.password_hash = passwords.hash_password(password)
             user.save(only=[User.password_hash])
         return user
+
+    @classmethod
+    def by_calendar_token(cls, token):
+        """The user whose calendar feed this token opens, or None."""
+        if not token or len(token) > 64:
+            return None
+        return cls.get_or_none(cls.calendar_token == token)
+
+    def new_calendar_token(self):
+        """Turn the calendar feed on, or replace its link (the old one stops working)."""
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(only=[User.calendar_token])
+
+    def stop_calendar(self):
+        """Turn the calendar feed off."""
+        self.calendar_token = None
+        self.save(only=[User.calendar_token])
+
+    def delete_everything(self):
+        """Delete the account and every row it owns (cascades), overwriting freed SQLite pages."""
+        from .db import is_sqlite
+
+        secure = is_sqlite()
+        if secure:
+            db.execute_sql("PRAGMA secure_delete = ON")
+        try:
+            with db.atomic():
+                self.delete_instance()
+        finally:
+            if secure:
+                db.execute_sql("PRAGMA secure_delete = OFF")
 
     def set_password(self, password):
         """Store a new password and rotate the session token (other sessions end)."""

@@ -1,0 +1,90 @@
+"""A private calendar feed (ICS): birthdays, anniversaries, promise due dates and planned gestures."""
+import datetime
+
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask_login import current_user, login_required
+from icalendar import Calendar, Event
+
+from .models import Contact, FamilyMember, Gesture, ImportantDate, Promise, User
+
+bp = Blueprint("calendar", __name__)
+
+
+def _yearly(event, d):
+    """Make an all-day event repeat every year on the date's day (29 February: last day of February)."""
+    if d.month == 2 and d.day == 29:
+        event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
+    else:
+        event.add("rrule", {"freq": "yearly"})
+
+
+def build_calendar(user, today):
+    """The feed for one user."""
+    cal = Calendar()
+    cal.add("prodid", "-//Rapport//relationship journal//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Rapport")
+    stamp = datetime.datetime.now(datetime.timezone.utc)
+    names = {c.id: c.name for c in Contact.for_user(user, Contact.id, Contact.name)}
+    members = {m.id: m.name for m in FamilyMember.for_user(user, FamilyMember.id, FamilyMember.name)}
+    for d in ImportantDate.for_user(user).where(ImportantDate.month.is_null(False) & ImportantDate.day.is_null(False)):
+        first = d.partial.next_occurrence(today)
+        contact = names.get(d.contact_id, "")
+        if d.kind == "birthday":
+            who = members.get(d.family_member_id) if d.family_member_id else contact
+            summary = f"{who}'s birthday" + (f" ({contact}'s family)" if d.family_member_id else "")
+        else:
+            summary = f"{d.label or d.kind.title()}: {contact}"
+        event = Event()
+        event.add("uid", f"date-{d.id}@rapport")
+        event.add("dtstamp", stamp)
+        event.add("summary", summary)
+        event.add("dtstart", first)
+        event.add("dtend", first + datetime.timedelta(days=1))
+        _yearly(event, d)
+        cal.add_component(event)
+    for p in Promise.open_for(user):
+        event = Event()
+        event.add("uid", f"promise-{p.id}@rapport")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"Promised {names.get(p.contact_id, '')}: {p.text}")
+        event.add("dtstart", p.due_on)
+        event.add("dtend", p.due_on + datetime.timedelta(days=1))
+        cal.add_component(event)
+    for g in Gesture.for_user(user).where(Gesture.status == "planned"):
+        event = Event()
+        event.add("uid", f"gesture-{g.id}@rapport")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"Extra mile for {names.get(g.contact_id, '')}: {g.text}")
+        event.add("dtstart", g.due_on)
+        event.add("dtend", g.due_on + datetime.timedelta(days=1))
+        cal.add_component(event)
+    return cal
+
+
+@bp.route("/calendar/<token>.ics")
+def feed(token):
+    """The feed itself: no login, the secret token is the key; a revoked token answers 404."""
+    user = User.by_calendar_token(token)
+    if user is None:
+        abort(404)
+    response = make_response(build_calendar(user, datetime.date.today()).to_ical())
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="rapport.ics"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/calendar", methods=["POST"])
+@login_required
+def change():
+    """Turn the feed on, give it a new link, or turn it off."""
+    if request.form.get("action") == "off":
+        current_user.stop_calendar()
+        flash("The calendar feed is off; its link no longer works.", "info")
+    else:
+        had = bool(current_user.calendar_token)
+        current_user.new_calendar_token()
+        flash("A new calendar link was made; the old one no longer works." if had else "Your calendar feed is on.",
+              "success")
+    return redirect(url_for("auth.account", _anchor="calendar"))
