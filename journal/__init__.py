@@ -29,10 +29,10 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     templating.init_app(app)
 
-    from . import auth, backup, calendar, capture, exports, gestures, gifts, ops, people, promises, search, today, touches
+    from . import auth, backup, calendar, capture, exports, imports, gestures, gifts, ops, people, promises, search, today, touches
 
     for blueprint in (ops.bp, auth.bp, today.bp, people.bp, search.bp, capture.bp, touches.bp, promises.bp,
-                      gifts.bp, gestures.bp, exports.bp, calendar.bp, backup.bp):
+                      gifts.bp, gestures.bp, exports.bp, calendar.bp, backup.bp, imports.bp):
         app.register_blueprint(blueprint)
     ops.init_app(app)
     search.init_app(app)

@@ -123,9 +123,10 @@ def _full_date(d):
 
 
 def _family_summary(member, birthday, relations, today):
-    """'Marc (spouse / partner)', 'Léa (9)'."""
+    """'Marc (spouse / partner)', 'Léa (child, 9)': readable, and read back by the CSV import."""
     age = birthday.partial.age_label(today) if birthday else ""
-    return f"{member.name} ({age or relations.get(member.relation, member.relation).lower()})"
+    relation = relations.get(member.relation, member.relation).lower()
+    return f"{member.name} ({relation}, {age})" if age else f"{member.name} ({relation})"
 
 
 def _date_title(d, contact, members):
