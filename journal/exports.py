@@ -13,6 +13,7 @@ from peewee import fn
 
 from .models import (GIFT_OCCASIONS, GIFT_STATUSES, PULSES, RELATIONS, TOUCH_KINDS, Contact, ContactMethod, ContactTag,
                      FamilyMember, Gesture, Gift, ImportantDate, Interest, Promise, Touch, TouchContact)
+from .search_index import contact_ids_matching
 from .web import render
 
 bp = Blueprint("exports", __name__)
@@ -57,8 +58,12 @@ WIDTHS = {"id": 8, "contact id": 10, "touch id": 10, "note": 60, "notes": 40, "f
 
 
 def selected_contacts(user):
-    """The contacts an export covers: all, or those of the filtered people list (?tag=...)."""
-    return Contact.alphabetical(user, request.args.get("tag", "").strip() or None)
+    """The contacts an export covers: all, those of the filtered people list (?tag=...), or of a search (?q=...)."""
+    query = Contact.alphabetical(user, request.args.get("tag", "").strip() or None)
+    text = request.args.get("q", "").strip()
+    if text:
+        query = query.where(Contact.id.in_(contact_ids_matching(user, text)))
+    return query
 
 
 def sheet_rows(user, contacts, today):
@@ -259,8 +264,8 @@ def _temp_file(suffix):
 @login_required
 def index():
     """The export page: what can be taken away, in which format."""
-    tag = request.args.get("tag", "").strip()
-    return render("exports/index.html", section="people", tag=tag,
+    tag, q = request.args.get("tag", "").strip(), request.args.get("q", "").strip()
+    return render("exports/index.html", section="people", tag=tag, q=q,
                   count=selected_contacts(current_user).count())
 
 

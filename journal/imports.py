@@ -14,7 +14,7 @@ from .db import db
 from .exports import SHEETS, csv_unsafe
 from .models import RELATIONS, Contact, ContactMethod, FamilyMember, ImportantDate
 from .people.forms import parse_methods
-from .text import fold, only_digits, split_list
+from .text import only_digits, split_list
 from .web import render
 
 bp = Blueprint("imports", __name__)

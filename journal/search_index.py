@@ -80,6 +80,26 @@ class SearchIndex(FTS5Model):
         return list(select.limit(limit).dicts())
 
 
+def contact_ids_matching(user, text, limit=20000):
+    """Ids of the user's contacts that anything matching `text` belongs to (for exporting a search)."""
+    engine = backend()
+    query = engine.match_query(text)
+    if not query:
+        return []
+    if engine is SearchIndex:
+        scopes = " OR ".join(f'"u{user.id}k{kind}"' for kind, _, _ in GROUPS if kind != 4)
+        rows = (SearchIndex.select(SearchIndex.contact_id)
+                .where(SearchIndex.match(f"scope: ({scopes}) AND {{title body}}: ({query})")).limit(limit).tuples())
+        ids = {int(r[0]) for r in rows if r[0] is not None}
+    else:
+        tsquery, params = PostgresSearch._tsquery(query)
+        cursor = db.execute_sql(f"SELECT DISTINCT contact_id FROM search_index, (SELECT {tsquery} AS q) AS query "
+                                "WHERE user_id = %s AND contact_id IS NOT NULL AND tsv @@ q LIMIT %s",
+                                params + [user.id, limit])
+        ids = {r[0] for r in cursor.fetchall()}
+    return sorted(ids)
+
+
 class PostgresSearch:
     """The same search on PostgreSQL: a weighted tsvector with a GIN index (see migrations/0006_search.py)."""
 

@@ -115,3 +115,30 @@ def test_export_isolation(ada, bob):
 
 def test_export_needs_login(client):
     assert client.get("/export.xlsx").status_code == 302
+
+
+def test_export_of_a_search(ada):
+    violin = add_contact(ada, name="Tom Walsh", phones="", emails="", interests="")
+    add_family(ada, violin, name="Léa", interests="violin")
+    add_contact(ada, name="Other Person", phones="", emails="", interests="golf")
+    assert "People found by “viol”" in ada.get("/export?q=viol").get_data(as_text=True)
+    book = workbook(ada.get("/export.xlsx?q=viol"))
+    assert [r[1] for r in rows(book["Contacts"])[1:]] == ["Tom Walsh"]
+    assert "Export the people found" in ada.hx("/search?q=viol", "search-results").get_data(as_text=True)
+
+
+def test_libreoffice_opens_the_workbook(ada, tmp_path):
+    import shutil
+    import subprocess
+
+    import pytest
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if not office:
+        pytest.skip("LibreOffice is not installed: the headless conversion check is skipped")
+    add_contact(ada)
+    source = tmp_path / "export.xlsx"
+    source.write_bytes(ada.get("/export.xlsx").data)
+    subprocess.run([office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=120)
+    assert "Zoë Martin" in (tmp_path / "export.csv").read_text(encoding="utf-8", errors="replace")

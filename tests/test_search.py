@@ -195,3 +195,9 @@ def test_user_text_in_results_is_escaped(ada):
     assert "<script>" not in html and "<img" not in html and "<b>Bold" not in html
     assert "&lt;script&gt;" in html and "&lt;img" in html
     assert "<mark>Evil</mark>" in html or "<mark>evil</mark>" in html
+
+
+def test_exporting_a_search_finds_the_same_people(ada, journal):
+    page = text(ada.get("/export?q=viol"))
+    assert "People found by “viol”" in page and "1 person," in page
+    assert "0 people," in text(ada.get("/export?q=nothingmatches"))
