@@ -296,19 +296,23 @@ def contacts_csv():
 @bp.route("/export.zip")
 @login_required
 def csv_zip():
-    """One CSV per sheet, zipped."""
+    """One CSV per sheet, zipped; each sheet goes to its own temporary file as rows come (flat memory)."""
     path = _temp_file(".zip")
-    buffers = {name: io.StringIO() for name in SHEETS}
-    writers = {}
-    for name, stream in buffers.items():
-        stream.write("\ufeff")
-        writers[name] = csv.writer(stream)
-        writers[name].writerow(SHEETS[name])
-    for name, row in sheet_rows(current_user, selected_contacts(current_user), datetime.date.today()):
-        writers[name].writerow(["" if v is None else _csv_value(v) for v in row])
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, stream in buffers.items():
-            archive.writestr(f"{name.lower()}.csv", stream.getvalue().encode("utf-8"))
+    with tempfile.TemporaryDirectory() as folder:
+        files = {name: open(os.path.join(folder, f"{name.lower()}.csv"), "w", encoding="utf-8-sig", newline="")
+                 for name in SHEETS}
+        try:
+            writers = {name: csv.writer(handle) for name, handle in files.items()}
+            for name, writer in writers.items():
+                writer.writerow(SHEETS[name])
+            for name, row in sheet_rows(current_user, selected_contacts(current_user), datetime.date.today()):
+                writers[name].writerow(["" if v is None else _csv_value(v) for v in row])
+        finally:
+            for handle in files.values():
+                handle.close()
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in SHEETS:
+                archive.write(os.path.join(folder, f"{name.lower()}.csv"), f"{name.lower()}.csv")
     return _download(path, f"rapport-{_stamp()}.zip", "application/zip")
 
 
