@@ -193,7 +193,9 @@ def test_user_text_in_results_is_escaped(ada):
     capture(ada, [cid], note="a <img src=x onerror=alert(2)> note about evil")
     html = text(search(ada, "evil"))
     assert "<script>" not in html and "<img" not in html and "<b>Bold" not in html
-    assert "&lt;script&gt;" in html and "&lt;img" in html
+    assert "&lt;script&gt;" in html
+    # The snippet's fragment may start after "<img" (PostgreSQL's ts_headline does), but it is escaped.
+    assert "&lt;img" in html or "alert(2)&gt;" in html
     assert "<mark>Evil</mark>" in html or "<mark>evil</mark>" in html
 
 
