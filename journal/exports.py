@@ -91,7 +91,7 @@ def sheet_rows(user, contacts, today):
                 ", ".join(_family_summary(m, by["birthdays"].get(m.id), relations, today) for m in family),
                 ", ".join(i.name for i in by["interests"].get(cid, []) if not i.family_member_id),
                 next_date[0] if next_date else None,
-                _date_title(next_date[2], c, members) if next_date else "",
+                next_date[2].title(members, c) if next_date else "",
                 c.last_touch_at, len([p for p in by["promises"].get(cid, []) if p.done_at is None]),
                 c.cadence_days, c.how_we_met, c.goals, c.challenges, c.how_to_help, c.ideas_to_give, c.feel_important,
             ]
@@ -99,7 +99,7 @@ def sheet_rows(user, contacts, today):
                 b = by["birthdays"].get(m.id)
                 yield "Family", [
                     cid, c.name, relations.get(m.relation, m.relation), m.name,
-                    _full_date(b) if b else (b.partial.label() if b else ""),
+                    _full_date(b) if b else "",
                     bool(b and b.year_approximate), b.partial.age_on(today) if b else None,
                     ", ".join(i.name for i in by["interests"].get(cid, []) if i.family_member_id == m.id), m.notes,
                 ]
@@ -132,11 +132,6 @@ def _family_summary(member, birthday, relations, today):
     age = birthday.partial.age_label(today) if birthday else ""
     relation = relations.get(member.relation, member.relation).lower()
     return f"{member.name} ({relation}, {age})" if age else f"{member.name} ({relation})"
-
-
-def _date_title(d, contact, members):
-    """What a date is, for the Contacts sheet."""
-    return d.title(members, contact)
 
 
 def _grouped(user, ids):
