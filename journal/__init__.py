@@ -19,7 +19,7 @@ def create_app(test_config=None):
     app.config.from_mapping(config.from_environment(app.instance_path, test_config or {}))
 
     from . import db, demo, migrate, templating
-    from .extensions import csrf, htmx, login_manager
+    from .extensions import csrf, htmx, limiter, login_manager
 
     db.init_app(app)
     migrate.init_app(app)
@@ -27,6 +27,7 @@ def create_app(test_config=None):
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     templating.init_app(app)
 
     from . import auth, backup, calendar, capture, exports, imports, gestures, gifts, ops, people, promises, search, today, touches

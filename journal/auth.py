@@ -8,7 +8,7 @@ from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from . import passwords
-from .extensions import htmx, login_manager
+from .extensions import htmx, limiter, login_manager
 from .models import User
 from .web import render, safe_next
 
@@ -96,7 +96,24 @@ def unauthorized():
     return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"), None)))
 
 
+def _account_key():
+    """Rate-limit key for one account, whatever address the attempts come from."""
+    return "account:" + (request.form.get("email") or "").strip().lower()
+
+
+# Per address: 10 attempts a minute, 50 an hour. Per account: 5 failed attempts a minute.
+ADDRESS_LIMIT = "10 per minute;50 per hour"
+ACCOUNT_LIMIT = "5 per minute"
+
+
+def _failed(response):
+    """Only failed attempts count against an account (a successful login redirects)."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def login():
     """Show the login form and sign the user in."""
     if current_user.is_authenticated:
@@ -115,6 +132,7 @@ def login():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
 def signup():
     """Show the sign-up form and create an account."""
     if current_user.is_authenticated:

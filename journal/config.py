@@ -52,6 +52,9 @@ def from_environment(instance_path, overrides):
         # The CSRF token lives as long as the session: a form left open for hours still saves.
         "WTF_CSRF_TIME_LIMIT": None,
         "PEOPLE_PAGE_SIZE": int(os.environ.get("PEOPLE_PAGE_SIZE", 50)),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
     }
     settings.update(overrides)
     return settings

@@ -1,5 +1,7 @@
 """Flask extensions, created here and bound to the app in create_app()."""
 from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -10,3 +12,6 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see that page."
 login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
+
+# Storage comes from RATELIMIT_STORAGE_URI: memory:// for one process, redis://… when several share limits.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

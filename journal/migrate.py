@@ -2,6 +2,7 @@
 import datetime
 import os
 import sqlite3
+import subprocess
 
 import click
 from flask import current_app
@@ -30,12 +31,17 @@ def backup_sqlite(backup_dir, label):
     os.makedirs(backup_dir, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     path = os.path.join(backup_dir, f"rapport-{stamp}-before-{label}.sqlite3")
+    copy_sqlite_to(path)
+    return path
+
+
+def copy_sqlite_to(path):
+    """A consistent copy of the live SQLite database (online backup API: writers may go on meanwhile)."""
     target = sqlite3.connect(path)
     try:
         db.connection().backup(target)
     finally:
         target.close()
-    return path
 
 
 def upgrade(target=None, directory=MIGRATIONS_DIR, backup_dir=None):
@@ -77,6 +83,23 @@ def status_command():
         click.echo(f"{'applied' if m.applied else 'pending'}  {m.name}")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path):
+    """Back the whole database up to PATH (SQLite: online backup API; PostgreSQL: pg_dump custom format)."""
+    if os.path.exists(path):
+        raise click.ClickException(f"{path} exists already: choose a new file name.")
+    if is_sqlite():
+        copy_sqlite_to(path)
+    else:
+        url = current_app.config["DATABASE_URL"].replace("postgresql+pool://", "postgresql://")
+        result = subprocess.run(["pg_dump", "--format=custom", "--file", path, url], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise click.ClickException(f"pg_dump failed: {result.stderr.strip()}")
+    click.echo(f"Backup written to {path} ({os.path.getsize(path)} bytes).")
+
+
 def init_app(app):
-    """Register the `flask db` command group."""
+    """Register the `flask db` command group and `flask backup`."""
     app.cli.add_command(db_cli)
+    app.cli.add_command(backup_command)

@@ -45,6 +45,11 @@ def init_app(app):
         """Upload over MAX_CONTENT_LENGTH."""
         return _error_page(413, "Too large", "That upload is larger than Rapport accepts.")
 
+    @app.errorhandler(429)
+    def too_many(error):
+        """Over a rate limit (login and sign-up attempts)."""
+        return _error_page(429, "Too many attempts", "For your account's safety, wait a minute before you try again.")
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         """A state change without a valid CSRF token."""

@@ -21,6 +21,7 @@ def app(tmp_path):
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
+            "RATELIMIT_ENABLED": False,  # tests log in often; tests/test_throttling.py turns it on
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         }
     )

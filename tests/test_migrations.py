@@ -74,3 +74,27 @@ def test_pulse_columns_are_filled_from_existing_touches(tmp_path):
         migrate.upgrade(backup_dir=str(tmp_path / "b"))
         row = sql('SELECT last_pulse, previous_pulse, last_pulse_at, name FROM contact').fetchone()
         assert row[:2] == (2, 5) and str(row[2]).startswith("2026-10-09") and row[3] == "Zoë"
+
+
+def test_backup_command_and_restore_drill(tmp_path, monkeypatch):
+    """flask backup PATH copies the live database; the drill (serve the copy) finds every row."""
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/live.sqlite3"})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(args=["demo-data", "--email", "d@example.com", "--password", "rapport demo 2026",
+                               "--contacts", "20", "--seed", "3"]).exit_code == 0
+    target = tmp_path / "backup.sqlite3"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0 and "Backup written" in result.output
+    again = runner.invoke(args=["backup", str(target)])
+    assert again.exit_code != 0 and "exists already" in again.output
+    # The drill: point an app at the copy, check it, and log in.
+    restored = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{target}"})
+    with restored.app_context():
+        assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+        from journal.models import Contact, User
+
+        assert Contact.select().count() == 20
+        assert User.authenticate("d@example.com", "rapport demo 2026") is not None
+        assert migrate.pending() == []

@@ -31,7 +31,7 @@ def app(request, tmp_path):
             conn.execute("DROP SCHEMA public CASCADE")
             conn.execute("CREATE SCHEMA public")
         url = PG_URL
-    application = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": url})
+    application = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": url, "RATELIMIT_ENABLED": False})
     with application.app_context():
         migrate.upgrade(backup_dir=str(tmp_path / "backups"))
         db.close()
