@@ -27,6 +27,7 @@ run: migrate
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --access-logfile - app:app
 
 test: $(VENV)/.dev-installed
+	$(BIN)/bandit -q -r journal --severity-level high
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: migrate
