@@ -8,6 +8,7 @@ from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from . import passwords
+from .audit import audit
 from .extensions import htmx, limiter, login_manager
 from .models import User
 from .web import render, safe_next
@@ -124,7 +125,9 @@ def login():
         user = User.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
+            audit("login", user=user)
             return redirect(safe_next(request.args.get("next"), url_for("today.index")))
+        audit("login failed", email=form.email.data.strip().lower(), user=User.by_email(form.email.data))
         form.password.errors.append("Wrong email or password.")
     if form.errors:
         status = 422
@@ -141,6 +144,7 @@ def signup():
     if form.validate_on_submit():
         user = User.register(form.email.data, form.password.data)
         login_user(user)
+        audit("signup", user=user)
         flash("Welcome to Rapport. Add the first person you want to remember well.", "success")
         return redirect(url_for("today.index"))
     return render("auth/signup.html", form=form, status=422 if form.errors else 200)
@@ -149,6 +153,8 @@ def signup():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """Sign out (POST only, CSRF-protected) and clear what the browser kept."""
+    if current_user.is_authenticated:
+        audit("logout")
     logout_user()
     response = redirect(url_for("auth.login"))
     # Customer data must not stay on a shared phone.
@@ -166,6 +172,7 @@ def account():
         form = PasswordForm(formdata=None)
     elif form.validate_on_submit():
         current_user.set_password(form.password.data)
+        audit("password changed")
         # The token rotated: log in again in this browser so only other sessions end.
         login_user(current_user._get_current_object())
         flash("Password changed. Other devices have been signed out.", "success")
@@ -182,6 +189,7 @@ def delete_account():
     if not delete_form.validate():
         return render("auth/account.html", form=PasswordForm(formdata=None), delete_form=delete_form, status=422)
     user = current_user._get_current_object()
+    audit("account deleted")
     logout_user()
     user.delete_everything()
     response = redirect(url_for("auth.signup"))

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from .audit import audit
 from .db import db
 from .models import (DATE_KINDS, GESTURE_STATUSES, GIFT_OCCASIONS, GIFT_STATUSES, GIVE_ASK, PULSES, RELATIONS,
                      TOUCH_KINDS, Contact, ContactMethod, ContactTag, FamilyMember, Gesture, Gift, ImportantDate,
@@ -224,6 +225,7 @@ def _add_date(uid, contact_id, member_id, d):
 def download():
     """The full backup as a JSON file."""
     body = json.dumps(build_backup(current_user), ensure_ascii=False, indent=1)
+    audit("export", detail="json backup")
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="rapport-backup-{datetime.date.today()}.json"'
     response.headers["Cache-Control"] = "no-store"
@@ -248,6 +250,7 @@ def upload():
             except (RestoreError, KeyError, TypeError, AttributeError) as problem:
                 error = str(problem) if isinstance(problem, RestoreError) else "The backup is damaged: nothing was restored."
             else:
+                audit("restore", detail=f"{count} contacts")
                 flash(f"Restored {count} people with their history.", "success")
                 return redirect(url_for("people.index"))
     return render("exports/restore.html", section="people", error=error, status=422 if error else 200)

@@ -13,6 +13,7 @@ from peewee import fn
 
 from .models import (GIFT_OCCASIONS, GIFT_STATUSES, PULSES, RELATIONS, TOUCH_KINDS, Contact, ContactMethod, ContactTag,
                      FamilyMember, Gesture, Gift, ImportantDate, Interest, Promise, Touch, TouchContact)
+from .audit import audit
 from .search_index import contact_ids_matching
 from .web import render
 
@@ -313,6 +314,9 @@ def csv_zip():
 
 def _download(source, filename, mimetype):
     """Send a file as a download; a cookie tells the page the download has started (see app.js)."""
+    audit("export", detail=f"{filename.rsplit('.', 1)[-1]}"
+          + (f" tag={request.args['tag'][:40]}" if request.args.get("tag") else "")
+          + (" search" if request.args.get("q") else ""))
     response = send_file(source, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
     response.headers["Cache-Control"] = "no-store"
     token = request.args.get("token", "")

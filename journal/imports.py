@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from .audit import audit
 from .db import db
 from .exports import SHEETS, csv_unsafe
 from .models import RELATIONS, Contact, ContactMethod, FamilyMember, ImportantDate
@@ -252,6 +253,7 @@ def upload():
         return render("exports/import.html", section="people", rows=None, error=str(problem), status=422)
     if confirmed:
         created = write(rows, current_user, skip_duplicates=request.form.get("skip_duplicates") == "1")
+        audit("import", detail=f"{'vcard' if filename.lower().endswith(('.vcf', '.vcard')) else 'csv'}, {created} contacts")
         flash(f"Imported {created} {'person' if created == 1 else 'people'}.", "success")
         return redirect(url_for("people.index"))
     return render("exports/import.html", section="people", rows=rows, error=None, filename=filename,

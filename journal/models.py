@@ -107,6 +107,8 @@ class User(UserMixin, BaseModel):
             db.execute_sql("PRAGMA secure_delete = ON")
         try:
             with db.atomic():
+                # The audit log keeps that something happened, not who it was.
+                AuditEvent.update(email="").where(AuditEvent.user == self).execute()
                 self.delete_instance()
         finally:
             if secure:
@@ -839,3 +841,23 @@ def uncovered_dates(user, today, dates):
         if (d.contact_id, d.family_member_id) not in covered
         and not (d.contact_id in gestures and gestures[d.contact_id] <= next_on)
     ]
+
+
+class AuditEvent(BaseModel):
+    """Who did what security-relevant thing, when, from where. Never note text, passwords or tokens."""
+
+    user = ForeignKeyField(User, null=True, on_delete="SET NULL", index=True)
+    email = CharField(max_length=254, default="")
+    event = CharField(max_length=40)
+    detail = CharField(max_length=200, default="")
+    ip = CharField(max_length=64, default="")
+    at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = "audit_event"
+
+    @classmethod
+    def record(cls, event, user=None, email="", detail="", ip=""):
+        """Add one event (detail is a short fixed description, e.g. a format or a count)."""
+        return cls.create(user=user.id if user is not None else None, email=(email or getattr(user, "email", ""))[:254],
+                          event=event, detail=str(detail)[:200], ip=(ip or "")[:64])

@@ -4,6 +4,7 @@ import datetime
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from ..audit import audit
 from ..db import db
 from ..extensions import htmx
 from ..models import Contact, ContactMethod, ContactTag, FamilyMember, Gift, ImportantDate, Touch, contact_related
@@ -317,6 +318,7 @@ def delete(contact_id):
     if request.method == "POST":
         name = contact.name
         contact.delete_with_history()
+        audit("contact deleted", detail=f"contact {contact_id}")
         flash(f"{name} was deleted.", "info")
         if htmx:
             return "", 204, {"HX-Redirect": url_for("people.index")}
