@@ -80,3 +80,9 @@ def test_delete_account_needs_the_password_and_removes_every_row(app, ada, bob):
         assert db.execute_sql("SELECT count(*) FROM search_index WHERE scope MATCH ?", (f'"u{uid}k0"',)).fetchone()[0] == 0
         assert db.execute_sql("SELECT count(*) FROM contact WHERE id = ?", (bob_contact,)).fetchone()[0] == 1
     assert "Bob&#39;s client" in text(bob.get("/people/"))
+
+
+def test_account_page_title_is_plain_and_sections_appear_once(ada):
+    html = text(ada.get("/account"))
+    assert "<title>Account · Rapport</title>" in html
+    assert html.count('id="calendar-title"') == 1 and html.count('id="delete-title"') == 1
