@@ -18,6 +18,17 @@ def _yearly(event, d):
         event.add("rrule", {"freq": "yearly"})
 
 
+def _all_day(uid, summary, day, stamp):
+    """An all-day event."""
+    event = Event()
+    event.add("uid", f"{uid}@rapport")
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    event.add("dtend", day + datetime.timedelta(days=1))
+    return event
+
+
 def build_calendar(user, today):
     """The feed for one user."""
     cal = Calendar()
@@ -35,30 +46,14 @@ def build_calendar(user, today):
             summary = f"{who}'s birthday" + (f" ({contact}'s family)" if d.family_member_id else "")
         else:
             summary = f"{d.label or d.kind.title()}: {contact}"
-        event = Event()
-        event.add("uid", f"date-{d.id}@rapport")
-        event.add("dtstamp", stamp)
-        event.add("summary", summary)
-        event.add("dtstart", first)
-        event.add("dtend", first + datetime.timedelta(days=1))
+        event = _all_day(f"date-{d.id}", summary, first, stamp)
         _yearly(event, d)
         cal.add_component(event)
     for p in Promise.open_for(user):
-        event = Event()
-        event.add("uid", f"promise-{p.id}@rapport")
-        event.add("dtstamp", stamp)
-        event.add("summary", f"Promised {names.get(p.contact_id, '')}: {p.text}")
-        event.add("dtstart", p.due_on)
-        event.add("dtend", p.due_on + datetime.timedelta(days=1))
-        cal.add_component(event)
+        cal.add_component(_all_day(f"promise-{p.id}", f"Promised {names.get(p.contact_id, '')}: {p.text}", p.due_on, stamp))
     for g in Gesture.for_user(user).where(Gesture.status == "planned"):
-        event = Event()
-        event.add("uid", f"gesture-{g.id}@rapport")
-        event.add("dtstamp", stamp)
-        event.add("summary", f"Extra mile for {names.get(g.contact_id, '')}: {g.text}")
-        event.add("dtstart", g.due_on)
-        event.add("dtend", g.due_on + datetime.timedelta(days=1))
-        cal.add_component(event)
+        cal.add_component(_all_day(f"gesture-{g.id}", f"Extra mile for {names.get(g.contact_id, '')}: {g.text}",
+                                   g.due_on, stamp))
     return cal
 
 
