@@ -1,4 +1,8 @@
-"""Shared fixtures (flaskr style): an app on a temporary SQLite file per test, clients, helpers."""
+"""Shared fixtures (flaskr style): an app on a fresh database per test, clients, helpers.
+
+The database is a temporary SQLite file, or, when TEST_DATABASE_URL names a PostgreSQL database the
+tests may wipe, that database with its public schema dropped and re-created before each test.
+"""
 import os
 import re
 
@@ -13,24 +17,68 @@ from journal.models import User  # noqa: E402
 
 PASSWORD = "correct horse battery"
 
+PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+ON_POSTGRESQL = PG_URL.startswith("postgres")
+
+# For tests of something only SQLite has (pragmas, its backup API, its file); each says what covers PostgreSQL.
+sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="SQLite only (TEST_DATABASE_URL runs the suite on PostgreSQL)")
+
+
+def pytest_configure(config):
+    """Refuse a TEST_DATABASE_URL that is not PostgreSQL, and say which database the suite runs on."""
+    if PG_URL and not ON_POSTGRESQL:
+        raise pytest.UsageError(f"TEST_DATABASE_URL must be postgresql://...; got {PG_URL.split(':')[0]}://...")
+
+
+def pytest_report_header(config):
+    """One line at the top of the run: SQLite or PostgreSQL."""
+    if ON_POSTGRESQL:
+        return "database: PostgreSQL (TEST_DATABASE_URL; its public schema is wiped for each test)"
+    return "database: SQLite, a temporary file per test (set TEST_DATABASE_URL to run on PostgreSQL)"
+
+
+def wipe_postgresql(url=None):
+    """Drop and re-create the public schema of TEST_DATABASE_URL: no tables, triggers, functions or extensions."""
+    import psycopg
+
+    with psycopg.connect((url or PG_URL).replace("+pool://", "://"), autocommit=True) as conn:
+        conn.execute("SET lock_timeout = '10s'")  # a connection a test left in a transaction fails the wipe, not hangs it
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
 
 @pytest.fixture
-def app(tmp_path):
-    """An app on a fresh, fully migrated SQLite file."""
+def database_url(tmp_path):
+    """The URL of an empty database: a new SQLite file, or the wiped PostgreSQL test database."""
+    if ON_POSTGRESQL:
+        wipe_postgresql()
+        return PG_URL
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+def close_app_database(app):
+    """Close the connection of this app's own database (the global proxy may point at another app's by now)."""
+    for database in (app.extensions["peewee"], db):
+        if not database.is_closed():
+            database.close()
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """An app on a fresh, fully migrated database."""
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "RATELIMIT_ENABLED": False,  # tests log in often; tests/test_throttling.py turns it on
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "DATABASE_URL": database_url,
         }
     )
     with app.app_context():
         migrate.upgrade(backup_dir=str(tmp_path / "backups"))
         db.close()
     yield app
-    if not db.is_closed():
-        db.close()
+    close_app_database(app)
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """The app factory, configuration, operations endpoints and the page shell."""
 import os
 
+from conftest import sqlite_only
+
 from journal import create_app
 
 
@@ -29,6 +31,7 @@ def test_secret_key_and_database_from_environment(tmp_path, monkeypatch):
     assert app.config["DATABASE_URL"].endswith("env.sqlite3")
 
 
+@sqlite_only  # PostgreSQL needs no pragmas: foreign keys are always on, and writers wait for row locks
 def test_sqlite_pragmas(app):
     from journal.db import db
 

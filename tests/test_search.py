@@ -1,20 +1,19 @@
 """Search: matching rules, groups, snippets, index consistency, isolation, fragment and page.
 
-Every test here runs on SQLite, and again on PostgreSQL when TEST_DATABASE_URL names an empty
-database the tests may wipe (its public schema is dropped and re-created for each test).
+Every test here runs on SQLite, and again on PostgreSQL when TEST_DATABASE_URL names a database the
+tests may wipe (its public schema is dropped and re-created for each test): the two search backends
+side by side. (With TEST_DATABASE_URL the rest of the suite runs on PostgreSQL only.)
 """
-import os
 import re
 
 import pytest
+from conftest import ON_POSTGRESQL, PG_URL, close_app_database, wipe_postgresql
 from test_people import add_contact, add_family, text
 from test_touches import capture
 
 from journal import create_app, migrate
 from journal.db import db
 from journal.models import Contact, FamilyMember, Gift, Touch
-
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -23,21 +22,16 @@ def app(request, tmp_path):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
     else:
-        if not PG_URL.startswith("postgres"):
+        if not ON_POSTGRESQL:
             pytest.skip("TEST_DATABASE_URL is not set: the PostgreSQL search tests are skipped")
-        import psycopg
-
-        with psycopg.connect(PG_URL.replace("postgresql+pool", "postgresql"), autocommit=True) as conn:
-            conn.execute("DROP SCHEMA public CASCADE")
-            conn.execute("CREATE SCHEMA public")
+        wipe_postgresql()
         url = PG_URL
     application = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": url, "RATELIMIT_ENABLED": False})
     with application.app_context():
         migrate.upgrade(backup_dir=str(tmp_path / "backups"))
         db.close()
     yield application
-    if not db.is_closed():
-        db.close()
+    close_app_database(application)
 
 
 def names(response):
