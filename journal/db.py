@@ -27,7 +27,9 @@ def open_database(url):
         # IMMEDIATE takes the write lock at BEGIN: a deferred read-then-write fails with
         # "database is locked" under concurrent load instead of waiting its turn.
         return connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5)
-    return connect(url)
+    # A password or user name with URL-special characters is percent-encoded in the URL ("p%40ss" for "p@ss"),
+    # as libpq (psql, pg_dump) reads it too.
+    return connect(url, unquote_password=True, unquote_user=True)
 
 
 def init_app(app):

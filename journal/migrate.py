@@ -26,13 +26,25 @@ def pending(directory=MIGRATIONS_DIR):
     return [m.name for m in runner(directory).status() if m.path and not m.applied]
 
 
-def backup_sqlite(backup_dir, label):
-    """Copy the live SQLite database to backup_dir with the online backup API; return its path."""
+class BackupError(RuntimeError):
+    """A backup could not be taken; the message says why."""
+
+
+def backup_before(backup_dir, label):
+    """Back the live database up to backup_dir before migration `label`; return the file's path."""
     os.makedirs(backup_dir, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    path = os.path.join(backup_dir, f"rapport-{stamp}-before-{label}.sqlite3")
-    copy_sqlite_to(path)
+    path = os.path.join(backup_dir, f"rapport-{stamp}-before-{label}.{'sqlite3' if is_sqlite() else 'dump'}")
+    backup_to(path)
     return path
+
+
+def backup_to(path):
+    """A consistent copy of the whole live database at `path`: SQLite's backup API, or pg_dump's custom format."""
+    if is_sqlite():
+        copy_sqlite_to(path)
+    else:
+        dump_postgresql_to(path)
 
 
 def copy_sqlite_to(path):
@@ -44,17 +56,47 @@ def copy_sqlite_to(path):
         target.close()
 
 
-def upgrade(target=None, directory=MIGRATIONS_DIR, backup_dir=None):
-    """Apply pending migrations in order, backing SQLite up first when it already holds data."""
+def libpq_target(database):
+    """(connection string without the password, environment with PGPASSWORD) for pg_dump and pg_restore.
+
+    The password travels in the environment, not on the command line, where `ps` would show it.
+    """
+    from psycopg.conninfo import make_conninfo
+
+    params = {k: v for k, v in database.connect_params.items() if v is not None}
+    env = dict(os.environ)
+    password = params.pop("password", None)
+    if password is not None:
+        env["PGPASSWORD"] = str(password)
+    return make_conninfo(dbname=database.database, **params), env
+
+
+def dump_postgresql_to(path):
+    """pg_dump --format=custom of the bound PostgreSQL database (one consistent snapshot; the app may keep writing)."""
+    conninfo, env = libpq_target(db.obj)
+    try:
+        result = subprocess.run(["pg_dump", "--format=custom", "--file", path, "--dbname", conninfo],
+                                capture_output=True, text=True, env=env)
+    except FileNotFoundError:
+        raise BackupError("pg_dump is not installed: install the PostgreSQL client tools (postgresql-client), "
+                          "of the server's major version or newer")
+    if result.returncode != 0:
+        if os.path.exists(path):
+            os.remove(path)
+        raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+
+
+def upgrade(target=None, directory=MIGRATIONS_DIR, backup_dir=None, backup=True):
+    """Apply pending migrations in order, backing the database up first when it already holds tables."""
     todo = pending(directory)
     if not todo:
         return [], None
-    backup = None
-    if is_sqlite() and db.get_tables():
-        backup = backup_sqlite(backup_dir or os.path.join(current_app.instance_path, "backups"), todo[0])
+    path = None
+    if backup and db.get_tables():
+        path = backup_before(backup_dir or os.path.join(current_app.instance_path, "backups"), todo[0])
     applied = runner(directory).up(target)
     analyze()
-    return applied, backup
+    return applied, path
 
 
 def analyze():
@@ -65,9 +107,13 @@ def analyze():
 
 @db_cli.command("upgrade")
 @click.option("--target", default=None, help="Stop after this migration name.")
-def upgrade_command(target):
-    """Apply pending migrations (a backup of an existing SQLite database is taken first)."""
-    applied, backup = upgrade(target)
+@click.option("--no-backup", is_flag=True, help="Skip the automatic backup (only when you have just taken one).")
+def upgrade_command(target, no_backup):
+    """Apply pending migrations (a backup of an existing database is taken first, into instance/backups/)."""
+    try:
+        applied, backup = upgrade(target, backup=not no_backup)
+    except BackupError as problem:
+        raise click.ClickException(f"{problem}. Nothing was migrated.")
     if backup:
         click.echo(f"Backup written to {backup}")
     for name in applied:
@@ -89,13 +135,10 @@ def backup_command(path):
     """Back the whole database up to PATH (SQLite: online backup API; PostgreSQL: pg_dump custom format)."""
     if os.path.exists(path):
         raise click.ClickException(f"{path} exists already: choose a new file name.")
-    if is_sqlite():
-        copy_sqlite_to(path)
-    else:
-        url = current_app.config["DATABASE_URL"].replace("postgresql+pool://", "postgresql://")
-        result = subprocess.run(["pg_dump", "--format=custom", "--file", path, url], capture_output=True, text=True)
-        if result.returncode != 0:
-            raise click.ClickException(f"pg_dump failed: {result.stderr.strip()}")
+    try:
+        backup_to(path)
+    except BackupError as problem:
+        raise click.ClickException(str(problem))
     click.echo(f"Backup written to {path} ({os.path.getsize(path)} bytes).")
 
 

@@ -1,8 +1,35 @@
-"""Numbered migrations: applied in order, recorded, and safe on a database that already holds rows."""
+"""Numbered migrations: applied in order, recorded, and safe on a database that already holds rows.
+
+Each test runs on the suite's database: a SQLite file, or PostgreSQL with TEST_DATABASE_URL (where the
+backups are pg_dump archives, read back with pg_restore).
+"""
 import os
+import subprocess
+
+import pytest
+from conftest import ON_POSTGRESQL, csrf_from
 
 from journal import create_app, migrate
-from journal.db import db
+from journal.db import db, open_database
+
+
+def backup_tables_and_text(path):
+    """(table names, all of its text) of a backup: a SQLite copy, or a pg_dump archive turned back into SQL."""
+    if ON_POSTGRESQL:
+        sql = subprocess.run(["pg_restore", "--file", "-", str(path)], capture_output=True, text=True, check=True).stdout
+        tables = {line.split(" TABLE public ")[1].split()[0].strip('"') for line in
+                  subprocess.run(["pg_restore", "--list", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+                  if " TABLE public " in line}
+        return tables, sql
+    import sqlite3
+
+    copy = sqlite3.connect(path)
+    try:
+        tables = {r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        text = "\n".join(str(row) for row in copy.execute('SELECT email FROM "user"'))
+    finally:
+        copy.close()
+    return tables, text
 
 
 def test_fresh_database_gets_every_migration(app):
@@ -13,8 +40,8 @@ def test_fresh_database_gets_every_migration(app):
         assert {"user", "contact", "family_member", "important_date"} <= set(db.get_tables())
 
 
-def test_upgrade_keeps_existing_rows_and_backs_up_first(tmp_path, runner):
-    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/old.sqlite3"})
+def test_upgrade_keeps_existing_rows_and_backs_up_first(tmp_path, database_url):
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": database_url})
     backups = tmp_path / "backups"
     with app.app_context():
         applied, backup = migrate.upgrade(target="0001_users", backup_dir=str(backups))
@@ -25,29 +52,60 @@ def test_upgrade_keeps_existing_rows_and_backs_up_first(tmp_path, runner):
         applied, backup = migrate.upgrade(backup_dir=str(backups))
         assert "0002_people" in applied
         assert backup and os.path.exists(backup)
+        assert backup.endswith(".dump" if ON_POSTGRESQL else ".sqlite3")
         rows = db.execute_sql('SELECT email FROM "user"').fetchall()
         assert rows == [("old@example.com",)]
         assert "contact" in db.get_tables()
         # The backup holds the database as it was before the migration.
-        import sqlite3
-
-        copy = sqlite3.connect(backup)
-        assert copy.execute('SELECT email FROM "user"').fetchall() == [("old@example.com",)]
-        assert "contact" not in {r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        copy.close()
+        tables, content = backup_tables_and_text(backup)
+        assert "user" in tables and "contact" not in tables
+        assert "old@example.com" in content
         assert migrate.upgrade(backup_dir=str(backups)) == ([], None)  # idempotent
+    db.close()
 
 
-def test_db_upgrade_command(tmp_path, monkeypatch):
+def test_db_upgrade_command(tmp_path, monkeypatch, database_url):
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
-    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3"})
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": database_url})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade", "--target", "0001_users"])
+    assert result.exit_code == 0, result.output
+    assert "Applied 0001_users" in result.output and "Backup" not in result.output  # an empty database: no backup
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "Applied 0001_users" in result.output
+    assert "Backup written to" in result.output and "Applied 0002_people" in result.output
+    assert len(os.listdir(tmp_path / "backups")) == 1
     again = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert "up to date" in again.output
     status = app.test_cli_runner().invoke(args=["db", "status"])
     assert "applied  0002_people" in status.output
+
+
+def test_postgresql_url_credentials_are_decoded_and_kept_off_the_command_line():
+    """A percent-encoded password reaches the server decoded; pg_dump gets it through PGPASSWORD, not argv."""
+    database = open_database("postgresql+pool://rapport:p%40ss%3Aw0rd@db.example:6543/rapport?sslmode=require&max_connections=8")
+    assert database.connect_params["password"] == "p@ss:w0rd"
+    conninfo, env = migrate.libpq_target(database)
+    assert env["PGPASSWORD"] == "p@ss:w0rd" and "w0rd" not in conninfo
+    assert {"dbname=rapport", "host=db.example", "port=6543", "user=rapport", "sslmode=require"} <= set(conninfo.split())
+    assert "max_connections" not in conninfo  # peewee's pool settings are not libpq's
+
+
+def test_upgrade_without_a_backup_tool_migrates_nothing(tmp_path, monkeypatch, database_url):
+    """No pg_dump, no migration (unless --no-backup says a backup was just taken another way)."""
+    if not ON_POSTGRESQL:
+        pytest.skip("SQLite backs up through its own API; this is the PostgreSQL path (TEST_DATABASE_URL)")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": database_url})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "--target", "0001_users"]).exit_code == 0
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump here
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code != 0
+    assert "pg_dump is not installed" in result.output and "Nothing was migrated" in result.output
+    with app.app_context():
+        assert "0002_people" in migrate.pending()
+    result = runner.invoke(args=["db", "upgrade", "--no-backup"])
+    assert result.exit_code == 0 and "Applied 0002_people" in result.output and "Backup" not in result.output
 
 
 def test_no_code_creates_tables_outside_migrations():
@@ -59,42 +117,72 @@ def test_no_code_creates_tables_outside_migrations():
                     assert "create_tables" not in fh.read(), name
 
 
-def test_pulse_columns_are_filled_from_existing_touches(tmp_path):
-    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3"})
+def test_pulse_columns_are_filled_from_existing_touches(tmp_path, database_url):
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": database_url})
     with app.app_context():
         migrate.upgrade(target="0003_touches", backup_dir=str(tmp_path / "b"))
-        sql = db.execute_sql
+        sql, p = db.execute_sql, db.param
         sql("""INSERT INTO "user" (id, email, password_hash, session_token, created_at) VALUES (1, 'a@example.com', 'h', 't', '2026-01-01')""")
         sql("""INSERT INTO contact (id, user_id, name, sort_name, company, role, city, how_we_met, goals, challenges, how_to_help,
                ideas_to_give, feel_important, created_at, updated_at) VALUES (1, 1, 'Zoë', 'zoe', '', '', '', '', '', '', '', '', '', '2026-01-01', '2026-01-01')""")
         for tid, when, pulse in [(1, "2026-10-01 10:00:00", 5), (2, "2026-10-05 10:00:00", None), (3, "2026-10-09 10:00:00", 2)]:
-            sql("INSERT INTO touch (id, user_id, uuid, kind, happened_at, note, pulse, created_at) VALUES (?, 1, ?, 'visit', ?, '', ?, ?)",
+            sql(f"INSERT INTO touch (id, user_id, uuid, kind, happened_at, note, pulse, created_at) VALUES ({p}, 1, {p}, 'visit', {p}, '', {p}, {p})",
                 (tid, f"00000000-0000-4000-8000-00000000000{tid}", when, pulse, when))
-            sql("INSERT INTO touch_contact (user_id, touch_id, contact_id, happened_at) VALUES (1, ?, 1, ?)", (tid, when))
+            sql(f"INSERT INTO touch_contact (user_id, touch_id, contact_id, happened_at) VALUES (1, {p}, 1, {p})", (tid, when))
         migrate.upgrade(backup_dir=str(tmp_path / "b"))
         row = sql('SELECT last_pulse, previous_pulse, last_pulse_at, name FROM contact').fetchone()
         assert row[:2] == (2, 5) and str(row[2]).startswith("2026-10-09") and row[3] == "Zoë"
+    db.close()
 
 
-def test_backup_command_and_restore_drill(tmp_path, monkeypatch):
-    """flask backup PATH copies the live database; the drill (serve the copy) finds every row."""
+def login(app, email, password):
+    """A test client logged in to `app`; the response to the login."""
+    client = app.test_client()
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    return client, client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def test_backup_command_and_restore_drill(tmp_path, monkeypatch, database_url):
+    """flask backup PATH copies the live database; the drill (serve the restored copy) finds every row."""
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
-    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/live.sqlite3"})
+    app = create_app({"SECRET_KEY": "x", "TESTING": True, "RATELIMIT_ENABLED": False, "DATABASE_URL": database_url})
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     assert runner.invoke(args=["demo-data", "--email", "d@example.com", "--password", "rapport demo 2026",
                                "--contacts", "20", "--seed", "3"]).exit_code == 0
-    target = tmp_path / "backup.sqlite3"
+    target = tmp_path / ("backup.dump" if ON_POSTGRESQL else "backup.sqlite3")
     result = runner.invoke(args=["backup", str(target)])
-    assert result.exit_code == 0 and "Backup written" in result.output
+    assert result.exit_code == 0 and "Backup written" in result.output, result.output
     again = runner.invoke(args=["backup", str(target)])
     assert again.exit_code != 0 and "exists already" in again.output
-    # The drill: point an app at the copy, check it, and log in.
-    restored = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{target}"})
-    with restored.app_context():
-        assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
-        from journal.models import Contact, User
 
+    from journal.models import Contact, User
+
+    if ON_POSTGRESQL:
+        # The drill on PostgreSQL: a change after the backup, then pg_restore --clean puts the backup back.
+        with app.app_context():
+            Contact.delete().where(Contact.id.in_(Contact.select(Contact.id).limit(5))).execute()
+            assert Contact.select().count() == 15
+            conninfo, env = migrate.libpq_target(db.obj)
+            db.close()
+        subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                        "--dbname", conninfo, str(target)], env=env, capture_output=True, text=True, check=True)
+        restored = app
+    else:
+        # The drill on SQLite: point an app at the copy.
+        restored = create_app({"SECRET_KEY": "x", "TESTING": True, "RATELIMIT_ENABLED": False,
+                               "DATABASE_URL": f"sqlite:///{target}"})
+    with restored.app_context():
+        if not ON_POSTGRESQL:
+            assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert Contact.select().count() == 20
         assert User.authenticate("d@example.com", "rapport demo 2026") is not None
         assert migrate.pending() == []
+        db.close()
+    # The restored database takes new rows (PostgreSQL's sequences came back with the data).
+    client, response = login(restored, "d@example.com", "rapport demo 2026")
+    assert response.status_code == 302
+    token = csrf_from(client.get("/people/new").get_data(as_text=True))
+    added = client.post("/people/new", data={"name": "After The Restore", "csrf_token": token})
+    assert added.status_code == 302, added.get_data(as_text=True)
+    assert "After The Restore" in client.get("/people/").get_data(as_text=True)
