@@ -19,22 +19,25 @@ def create_app(test_config=None):
     app.config.from_mapping(config.from_environment(app.instance_path, test_config or {}))
 
     from . import db, demo, migrate, templating
-    from .extensions import csrf, htmx, limiter, login_manager
+    from .extensions import compress, csrf, htmx, limiter, login_manager
 
     db.init_app(app)
     migrate.init_app(app)
     demo.init_app(app)
+    compress.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     templating.init_app(app)
 
-    from . import auth, backup, calendar, capture, exports, imports, gestures, gifts, ops, people, promises, search, today, touches
+    from . import (auth, backup, calendar, capture, exports, gestures, gifts, imports, ops, people, promises, pwa, search, today,
+                   touches)
 
     for blueprint in (ops.bp, auth.bp, today.bp, people.bp, search.bp, capture.bp, touches.bp, promises.bp,
-                      gifts.bp, gestures.bp, exports.bp, calendar.bp, backup.bp, imports.bp):
+                      gifts.bp, gestures.bp, exports.bp, calendar.bp, backup.bp, imports.bp, pwa.bp):
         app.register_blueprint(blueprint)
     ops.init_app(app)
+    pwa.init_app(app)
     search.init_app(app)
     return app

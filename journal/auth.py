@@ -1,7 +1,7 @@
 """Accounts: sign up, log in, log out, change password; flask-login wiring."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
@@ -11,7 +11,7 @@ from . import passwords
 from .audit import audit
 from .extensions import htmx, limiter, login_manager
 from .models import User
-from .web import render, safe_next
+from .web import from_outbox, render, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -86,6 +86,9 @@ def load_user(login_id):
 @login_manager.unauthorized_handler
 def unauthorized():
     """Send anonymous visitors to the login page; htmx requests get HX-Redirect, not a 302."""
+    if from_outbox():
+        # The offline outbox keeps its notes and asks the user to log in (static/js/outbox.js).
+        return jsonify(error="login required", login=url_for("auth.login")), 401
     if htmx:
         # Redirect the whole page back to where the user was, not to the fragment's URL.
         current = htmx.current_url or ""

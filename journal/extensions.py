@@ -1,10 +1,13 @@
 """Flask extensions, created here and bound to the app in create_app()."""
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+# gzip/brotli for text responses: pages, CSS, JS and the manifest (the page-weight budget in DESIGN.md).
+compress = Compress()
 csrf = CSRFProtect()
 htmx = HTMX()
 login_manager = LoginManager()

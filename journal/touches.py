@@ -3,7 +3,7 @@ import datetime
 import json
 import uuid
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
@@ -13,7 +13,7 @@ from .extensions import htmx
 from .gifts import repeat_message
 from .models import Contact, ContactMethod, Gift, Promise, Touch
 from .touch_forms import CaptureForm, TouchForm
-from .web import get_owned_or_404, render
+from .web import from_outbox, get_owned_or_404, render
 
 bp = Blueprint("touches", __name__)
 
@@ -21,6 +21,9 @@ bp = Blueprint("touches", __name__)
 def _saved_response(touch, contact_id, created):
     """Answer a saved (or already saved) capture: go to the brief, and tell the page its draft is safe."""
     target = url_for("people.brief", contact_id=contact_id, _anchor="contact-touches")
+    if from_outbox():
+        # A note sent again from the phone's outbox: no flash for a page nobody is looking at.
+        return jsonify(uuid=touch.uuid, sent=request.form.get("uuid", ""), url=target), 201 if created else 200
     if created:
         flash("Saved to the journal.", "success")
     if htmx:
@@ -54,6 +57,8 @@ def create():
     elif not known and not new:
         form.contact_ids.errors.append("Choose who this was with, or type a new name.")
     if not valid or form.contact_ids.errors:
+        if from_outbox():
+            return jsonify(errors=[e for errors in form.errors.values() for e in errors]), 422
         return render_capture(form, status=422)
     now = datetime.datetime.now().replace(second=0, microsecond=0)
     try:

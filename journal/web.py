@@ -1,7 +1,7 @@
 """Request helpers shared by every blueprint: fragment-or-page rendering, owner checks, redirects."""
 from urllib.parse import urlsplit
 
-from flask import abort, make_response, render_template
+from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
 from .extensions import htmx
@@ -44,3 +44,8 @@ def safe_next(target, default):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     return target
+
+
+def from_outbox():
+    """True for a request replayed by the offline outbox (static/js/outbox.js), which reads JSON, not pages."""
+    return request.headers.get("X-Rapport-Outbox") == "1"

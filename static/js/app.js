@@ -16,12 +16,10 @@
     try { return !!localStorage.getItem("rapport:draft:capture"); } catch (e) { return false; }
   }
 
-  // Forms with data-confirm ask before they act (works with and without htmx); logging out warns
-  // about an unsaved capture, because logout wipes the browser's storage.
+  // Forms with data-confirm ask before they act (works with and without htmx).
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var message = form.getAttribute && (form.getAttribute("data-confirm") ||
-      (hasDraft() && form.getAttribute("data-confirm-if-draft")));
+    var message = form.getAttribute && form.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
       event.preventDefault();
       event.stopImmediatePropagation();
@@ -111,12 +109,25 @@
     } catch (e) { /* storage full or disabled: nothing more we can do here */ }
   }
 
+  /* A chosen person on the capture form: {name: "contact_ids" or "new_contacts", value, label}. */
+  function chosenChip(item) {
+    var label = document.createElement("label");
+    label.className = "chip chosen-chip" + (item.name === "new_contacts" ? " new" : "");
+    var box = document.createElement("input");
+    box.type = "checkbox"; box.name = item.name; box.value = item.value; box.checked = true;
+    var span = document.createElement("span");
+    span.textContent = " " + item.label;
+    label.appendChild(box); label.appendChild(span);
+    return label;
+  }
+
+  /* Returns true when a draft was put back into the form. */
   function restoreDraft(form) {
     var raw;
-    try { raw = localStorage.getItem(draftKey(form)); } catch (e) { return; }
-    if (!raw) { return; }
+    try { raw = localStorage.getItem(draftKey(form)); } catch (e) { return false; }
+    if (!raw) { return false; }
     var data;
-    try { data = JSON.parse(raw); } catch (e) { return; }
+    try { data = JSON.parse(raw); } catch (e) { return false; }
     Object.keys(data.fields || {}).forEach(function (name) {
       var els = form.querySelectorAll('[name="' + name + '"]');
       Array.prototype.forEach.call(els, function (el) {
@@ -131,14 +142,7 @@
       Array.prototype.forEach.call(chosen.querySelectorAll("input"), function (box) { present[box.name + ":" + box.value] = true; });
       data.chosen.forEach(function (item) {
         if (present[item.name + ":" + item.value]) { return; }
-        var label = document.createElement("label");
-        label.className = "chip chosen-chip" + (item.name === "new_contacts" ? " new" : "");
-        var box = document.createElement("input");
-        box.type = "checkbox"; box.name = item.name; box.value = item.value; box.checked = true;
-        var span = document.createElement("span");
-        span.textContent = " " + item.label;
-        label.appendChild(box); label.appendChild(span);
-        chosen.appendChild(label);
+        chosen.appendChild(chosenChip(item));
       });
     }
     Array.prototype.forEach.call(form.querySelectorAll("details"), function (details) {
@@ -146,7 +150,11 @@
       if (filled) { details.open = true; }
     });
     var status = form.querySelector("[data-draft-status]");
-    if (status) { status.textContent = "Your unsaved draft was restored."; }
+    if (status) {
+      status.textContent = data.error ? "This note was kept on the phone but the server refused it: " + data.error
+        : "Your unsaved draft was restored.";
+    }
+    return true;
   }
 
   document.addEventListener("input", function (event) {
@@ -177,9 +185,22 @@
 
   function init() {
     var form = document.querySelector('form[data-draft]');
-    if (form) { restoreDraft(form); }
+    // A new capture gets a new id made on this phone: the page may be a kept copy shown offline.
+    if (form && !restoreDraft(form) && form.querySelector('[name="uuid"]')) {
+      form.querySelector('[name="uuid"]').value = newUUID();
+    }
+    if (form && form.getAttribute("data-draft") === "capture") { preselectFromAddress(); }
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+
+  function newUUID() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
 
   // ---- Downloads: say that the file is being prepared until the server starts sending it ----------
   document.addEventListener("click", function (event) {
@@ -221,4 +242,353 @@
       } else if (source) { source.select(); document.execCommand("copy"); done(); }
     }
   });
+
+  // ---- Offline: the service worker, notes kept on this phone, kept pages, logout on a shared phone ----
+  var URLS = (function () {
+    var meta = document.querySelector('meta[name="rapport-urls"]');
+    try { return JSON.parse(meta.getAttribute("content")); } catch (e) { return {}; }
+  })();
+  var PEOPLE_KEY = "rapport:people";
+
+  function currentUser() {
+    var meta = document.querySelector('meta[name="rapport-user"]');
+    return meta ? meta.getAttribute("content") : null;
+  }
+
+  if ("serviceWorker" in navigator && URLS.sw) {
+    navigator.serviceWorker.register(URLS.sw).then(function (registration) {
+      // Logged in: make sure the capture screen is kept for the car park.
+      if (currentUser() && registration.active) { registration.active.postMessage({ type: "keep-capture" }); }
+    }).catch(function () { /* no service worker: the app still works online */ });
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "outbox") { showOutcome(event.data.outcome); }
+    });
+  }
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  /* Show a message like the server's flashes; `slot` names one that is updated instead of repeated. */
+  function flash(text, kind, slot) {
+    var main = document.getElementById("main");
+    if (!main) { return; }
+    var same = slot && main.querySelector('[data-flash-slot="' + slot + '"]');
+    if (same) { same.textContent = text; return; }
+    var box = main.querySelector(".flashes");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "flashes";
+      box.setAttribute("role", "status");
+      main.insertBefore(box, main.firstChild);
+    }
+    var p = document.createElement("p");
+    p.className = "flash flash-" + (kind || "success");
+    p.textContent = text;
+    if (slot) { p.setAttribute("data-flash-slot", slot); }
+    box.appendChild(p);
+  }
+
+  /* The bar above the navigation: "N unsynced", Sync now, and Log in when the session has ended. */
+  var lastOutcome = null;
+  function refreshBar() {
+    var bar = document.querySelector("[data-outbox-bar]");
+    if (!bar || typeof RapportOutbox === "undefined") { return Promise.resolve(); }
+    return RapportOutbox.pending(currentUser()).then(function (items) {
+      var attention = items.filter(function (item) { return item.status === "attention"; }).length;
+      bar.hidden = !items.length;
+      var text = plural(items.length, "note", "notes") + " unsynced";
+      if (attention) { text += " (" + attention + " need" + (attention === 1 ? "s" : "") + " a look)"; }
+      if (!navigator.onLine) { text += ". Offline: they will be sent when you are back online."; }
+      bar.querySelector("[data-outbox-count]").textContent = text;
+      var login = bar.querySelector("[data-outbox-login]");
+      var needsLogin = !currentUser() || (lastOutcome && lastOutcome.login);
+      login.hidden = !needsLogin || !navigator.onLine;
+      if (!login.hidden) { login.href = URLS.login + "?next=" + encodeURIComponent(location.pathname); }
+      var sync = bar.querySelector("[data-outbox-sync]");
+      sync.hidden = !navigator.onLine || (needsLogin && !attention) || attention === items.length;
+      var review = bar.querySelector("[data-outbox-review]");
+      if (attention && !review) {
+        review = document.createElement("button");
+        review.type = "button";
+        review.className = "button small";
+        review.setAttribute("data-outbox-review", "");
+        review.textContent = "Review";
+        bar.appendChild(review);
+      } else if (!attention && review) { review.remove(); }
+    }).catch(function () { /* IndexedDB unavailable (private mode): nothing is queued */ });
+  }
+
+  function showOutcome(outcome) {
+    lastOutcome = outcome;
+    // The page and Background Sync may both send the same notes (the server keeps one): one message.
+    if (outcome && outcome.sent) { flash(plural(outcome.sent, "note", "notes") + " from this phone saved to the journal.", "success", "outbox"); }
+    return refreshBar();
+  }
+
+  /* Send what waits in the outbox (when online and logged in). */
+  function syncNow() {
+    if (typeof RapportOutbox === "undefined" || !navigator.onLine || !currentUser()) { return refreshBar(); }
+    return RapportOutbox.pending(currentUser()).then(function (items) {
+      if (!items.length) { return refreshBar(); }
+      return RapportOutbox.replay().then(showOutcome);
+    }).catch(function () { return refreshBar(); });
+  }
+
+  window.addEventListener("online", syncNow);
+  window.addEventListener("offline", refreshBar);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-outbox-sync]")) { syncNow(); }
+    if (event.target.closest && event.target.closest("[data-outbox-review]")) { reviewFirst(); }
+  });
+
+  /* Put the first note the server refused back into the capture form, with the server's reason. */
+  function reviewFirst() {
+    RapportOutbox.pending(currentUser()).then(function (items) {
+      var item = items.filter(function (i) { return i.status === "attention"; })[0];
+      if (!item) { return; }
+      var fields = {};
+      item.fields.forEach(function (pair) { if (pair[0] !== "contact_ids" && pair[0] !== "new_contacts") { fields[pair[0]] = pair[1]; } });
+      fields.uuid = item.uuid;
+      localStorage.setItem("rapport:draft:capture", JSON.stringify({ fields: fields, chosen: item.chosen || [], error: item.error }));
+      return RapportOutbox.remove(item.uuid).then(function () { location.href = URLS.capture; });
+    });
+  }
+
+  function requestBackgroundSync() {
+    if (!("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) { return registration.sync.register("rapport-outbox"); }
+    }).catch(function () { /* no Background Sync (iOS, Firefox): "online" and app open replay instead */ });
+  }
+
+  /* The people chosen on a capture form, for the outbox and the draft. */
+  function chosenOf(form) {
+    return Array.prototype.map.call(form.querySelectorAll("#chosen input:checked"), function (box) {
+      return { name: box.name, value: box.value, label: box.closest("label").textContent.trim() };
+    });
+  }
+
+  /* Keep a capture in the outbox: the server could not be reached. */
+  function queueCapture(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrf_token" && name !== "q") { fields.push([name, String(value)]); }
+    });
+    var chosen = chosenOf(form);
+    var who = form.querySelector("fieldset.who");
+    var old = form.querySelector("[data-offline-error]");
+    if (old) { old.remove(); }
+    if (!chosen.length) {
+      var error = document.createElement("p");
+      error.className = "error";
+      error.setAttribute("data-offline-error", "");
+      error.textContent = "Choose who this was with, or type a new name.";
+      who.appendChild(error);
+      return;
+    }
+    var uuid = form.querySelector('[name="uuid"]').value;
+    RapportOutbox.add({ uuid: uuid, user: currentUser(), fields: fields, chosen: chosen }).then(function () {
+      try { localStorage.removeItem("rapport:draft:capture"); } catch (e) { /* ignore */ }
+      form.reset();
+      form.querySelector('[name="uuid"]').value = newUUID();
+      form.querySelector("#chosen").textContent = "";
+      Array.prototype.forEach.call(form.querySelectorAll("details"), function (d) { d.open = false; });
+      var status = form.querySelector("[data-draft-status]");
+      if (status) { status.textContent = ""; }
+      flash("Saved on this phone, will sync. " + chosen.map(function (c) { return c.label; }).join(", "));
+      window.scrollTo(0, 0);
+      refreshBar();
+      requestBackgroundSync();
+    }, function () {
+      flash("This phone could not keep the note: it stays in the form as a draft. Try again when you have signal.", "error");
+    });
+  }
+
+  function isCapturePost(event) {
+    var elt = event.detail && event.detail.elt;
+    return elt && elt.id === "capture-form";
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (navigator.onLine || !elt) { return; }
+    if (elt.id === "capture-form") {
+      event.preventDefault();
+      queueCapture(elt);
+    } else if (elt.id === "who") {
+      event.preventDefault();
+      localSuggestions(elt.value);
+    } else if (elt.id === "q") {
+      event.preventDefault();
+      searchOffline();
+    }
+  });
+
+  // The request never reached the server (no signal, though the phone thought it had some).
+  document.addEventListener("htmx:sendError", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (isCapturePost(event)) { queueCapture(elt); }
+    else if (elt && elt.id === "who") { localSuggestions(elt.value); }
+    else if (elt && elt.id === "q") { searchOffline(); }
+  });
+
+  function searchOffline() {
+    var results = document.getElementById("search-results");
+    if (!results) { return; }
+    results.textContent = "";
+    var p = document.createElement("p");
+    p.className = "flash flash-warning";
+    p.textContent = "Search needs a connection. People you opened recently are still on this phone: see Today and People.";
+    results.appendChild(p);
+  }
+
+  // ---- People seen on this phone: the type-ahead without signal -------------------------------
+  function fold(text) { return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+
+  function recentPeople() {
+    try { return JSON.parse(localStorage.getItem(PEOPLE_KEY) || "[]"); } catch (e) { return []; }
+  }
+
+  function rememberPerson() {
+    var brief = document.querySelector(".brief[data-contact-id]");
+    if (!brief || document.body.hasAttribute("data-offline-as-of")) { return; }
+    var id = brief.getAttribute("data-contact-id");
+    var people = recentPeople().filter(function (p) { return p.id !== id; });
+    people.unshift({ id: id, name: brief.getAttribute("data-contact-name") });
+    try { localStorage.setItem(PEOPLE_KEY, JSON.stringify(people.slice(0, 50))); } catch (e) { /* full */ }
+  }
+
+  function suggestion(name, value, text, isNew) {
+    var label = document.createElement("label");
+    label.className = "suggestion" + (isNew ? " new" : "");
+    var box = document.createElement("input");
+    box.type = "checkbox"; box.name = name; box.value = value;
+    var avatar = document.createElement("span");
+    avatar.className = "avatar small";
+    avatar.setAttribute("aria-hidden", "true");
+    avatar.textContent = isNew ? "+" : text.split(/\s+/).filter(Boolean).map(function (w) { return w[0]; }).join("").slice(0, 2).toUpperCase();
+    var words = document.createElement("span");
+    words.className = isNew ? "" : "person-text";
+    var inner = document.createElement("span");
+    inner.className = isNew ? "" : "person-name";
+    inner.textContent = isNew ? "Add “" + text + "” as a new person" : text;
+    words.appendChild(inner);
+    label.appendChild(box); label.appendChild(avatar); label.appendChild(words);
+    return label;
+  }
+
+  function localSuggestions(typed) {
+    var list = document.getElementById("contact-suggestions");
+    if (!list) { return; }
+    typed = (typed || "").trim().replace(/\s+/g, " ");
+    list.textContent = "";
+    if (!typed) { return; }
+    var wanted = fold(typed);
+    var matches = recentPeople().filter(function (p) {
+      return fold(p.name).split(/\s+/).some(function (word) { return word.indexOf(wanted) === 0; }) || fold(p.name).indexOf(wanted) === 0;
+    }).slice(0, 8);
+    var note = document.createElement("p");
+    note.className = "muted small";
+    note.textContent = "Offline: people you opened on this phone.";
+    list.appendChild(note);
+    matches.forEach(function (p) { list.appendChild(suggestion("contact_ids", p.id, p.name, false)); });
+    if (!matches.some(function (p) { return fold(p.name) === wanted; })) {
+      list.appendChild(suggestion("new_contacts", typed, typed, true));
+    }
+  }
+
+  /* "/capture?contact=ID" from a kept brief: choose that person, even offline. */
+  function preselectFromAddress() {
+    var id = new URLSearchParams(location.search).get("contact");
+    var chosen = document.getElementById("chosen");
+    if (!id || !chosen || chosen.querySelector('input[name="contact_ids"][value="' + CSS.escape(id) + '"]')) { return; }
+    var person = recentPeople().filter(function (p) { return p.id === id; })[0];
+    if (person) { chosen.appendChild(chosenChip({ name: "contact_ids", value: person.id, label: person.name })); }
+  }
+
+  // ---- Kept pages shown offline ----------------------------------------------------------------
+  function offlineInit() {
+    var asOf = document.body.getAttribute("data-offline-as-of");
+    var banner = document.querySelector("[data-offline-banner]");
+    if (asOf && banner) {
+      var when = new Date(asOf);
+      var text = isNaN(when) ? "" : when.toLocaleString([], { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+      banner.textContent = "Offline: your copy as of " + text + ". Changes wait until you are back online.";
+      banner.hidden = false;
+      window.addEventListener("online", function () { banner.textContent = "Back online. Reload for the latest."; });
+    }
+    var page = document.querySelector(".offline-page");
+    if (page) {
+      var search = page.querySelector("[data-offline-search]");
+      if (search && URLS.search && location.pathname.indexOf(URLS.search) === 0) { search.hidden = false; }
+      listKeptPages(page);
+    }
+    rememberPerson();
+    refreshBar().then(function () { if (navigator.onLine) { syncNow(); } });
+  }
+
+  /* On the offline page: links to the pages this phone keeps (read from the service worker's cache). */
+  function listKeptPages(page) {
+    if (!window.caches) { return; }
+    caches.open("rapport-pages").then(function (cache) {
+      return cache.keys().then(function (requests) {
+        return Promise.all(requests.map(function (request) {
+          return cache.match(request).then(function (hit) { return hit.text(); }).then(function (html) {
+            var title = (html.match(/<title>([^<]*)<\/title>/) || ["", ""])[1].replace(/ · Rapport$/, "");
+            var scratch = document.createElement("textarea");
+            scratch.innerHTML = title;  // decode entities; a textarea never runs markup
+            return { url: new URL(request.url).pathname, title: scratch.value };
+          });
+        }));
+      });
+    }).then(function (pages) {
+      var list = page.querySelector("[data-kept-list]");
+      pages.forEach(function (kept) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = kept.url;
+        a.textContent = kept.title || kept.url;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      page.querySelector("[data-kept-pages]").hidden = !pages.length;
+    }).catch(function () { /* nothing kept */ });
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", offlineInit); } else { offlineInit(); }
+
+  // ---- Logout on a shared phone: send what waits, warn about what cannot be sent, then wipe -------
+  function wipeBrowser() {
+    var jobs = [];
+    try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* ignore */ }
+    if (window.caches) {
+      jobs.push(caches.keys().then(function (names) { return Promise.all(names.map(function (n) { return caches.delete(n); })); }));
+    }
+    if (typeof RapportOutbox !== "undefined") { jobs.push(RapportOutbox.wipe()); }
+    if ("serviceWorker" in navigator) {
+      jobs.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (r) { return r.unregister(); }));
+      }));
+    }
+    return Promise.all(jobs).catch(function () { /* the server's Clear-Site-Data also wipes */ });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-logout") || form.hasAttribute("data-logout-ready")) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    syncNow().then(function () {
+      return typeof RapportOutbox === "undefined" ? [] : RapportOutbox.all();
+    }).catch(function () { return []; }).then(function (left) {
+      var unsent = left.length + (hasDraft() ? 1 : 0);
+      if (unsent && !window.confirm(plural(unsent, "note is", "notes are") + " only on this phone and could not be sent. " +
+          "Logging out deletes " + (unsent === 1 ? "it" : "them") + " from this phone. Log out anyway?")) {
+        return;
+      }
+      return wipeBrowser().then(function () {
+        form.setAttribute("data-logout-ready", "");
+        form.submit();
+      });
+    });
+  }, true);
 })();

@@ -1,0 +1,249 @@
+"""The phone without signal (issue 8): installable, capture offline, read offline, forget on logout.
+
+Every test runs Debian's Chromium as a Pixel 7 against the live server, cuts the network with
+`context.set_offline(True)` (which also cuts the service worker's fetches), and checks what the user sees
+and the rows in the database. Background Sync does not fire in tests: replay is driven by the page's
+`online` event, on app open, and by "Sync now".
+"""
+import re
+import time
+
+from playwright.sync_api import expect
+
+from journal.models import Touch
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, PHONE, sign_up
+from tests.browser.test_people_browser import assert_clean, seed_contact, shot, type_into, user_of
+
+NOTE = "Léa passed her violin exam; they move the warehouse to Lyon in May."
+EXPECTED_OFFLINE = (r"ERR_INTERNET_DISCONNECTED", r"Failed to load resource", r"status of 4\d\d")
+
+
+def wait_for_service_worker(page):
+    """Wait until the service worker controls the page and has kept the capture screen."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function(
+        "caches.open('rapport-pages').then(c => c.match('/capture')).then(r => !!r)", timeout=15000, polling=200
+    )
+
+
+def wait_until_ready(page):
+    """Wait for the deferred scripts."""
+    page.wait_for_function("typeof window.htmx === 'object' && typeof window.RapportOutbox === 'object'")
+
+
+def touches_with(app, email, note):
+    """The touches of this user whose note is `note`."""
+    with app.app_context():
+        user = user_of(app, email)
+        return list(Touch.select().where((Touch.user == user.id) & (Touch.note == note)))
+
+
+def outbox_size(page):
+    """How many notes wait in this phone's IndexedDB outbox."""
+    return page.evaluate("RapportOutbox.all().then(items => items.length)")
+
+
+def capture_offline(page, context, contact_name, note=NOTE):
+    """With the network cut: open the kept capture screen, choose a person seen before, type, Save."""
+    context.set_offline(True)
+    page.goto("/capture")
+    wait_until_ready(page)
+    type_into(page.locator("#who"), contact_name.split()[0][:3])
+    suggestion = page.locator("#contact-suggestions label.suggestion", has_text=contact_name)
+    expect(suggestion).to_be_visible()
+    suggestion.tap()
+    expect(page.locator("#chosen")).to_contain_text(contact_name)
+    type_into(page.locator("#note"), note)
+    page.get_by_role("button", name="Save").tap()
+    expect(page.locator(".flash", has_text="Saved on this phone, will sync")).to_be_visible()
+    expect(page.locator("[data-outbox-count]")).to_have_text(re.compile(r"^1 note unsynced"))
+    assert outbox_size(page) == 1
+
+
+def prepare(page, app, email, name="Zoë Martin"):
+    """A contact, its brief viewed online (so the phone knows them), and the service worker in place."""
+    contact_id = seed_contact(app, email, name=name)
+    page.goto(f"/people/{contact_id}")
+    wait_until_ready(page)
+    wait_for_service_worker(page)
+    page.goto(f"/people/{contact_id}")  # now through the service worker, which keeps it
+    wait_until_ready(page)
+    page.wait_for_function(
+        f"caches.open('rapport-pages').then(c => c.match('/people/{contact_id}')).then(r => !!r)", polling=200
+    )
+    return contact_id
+
+
+def test_installable(playwright, live_server, tmp_path, new_email):
+    """Chromium finds nothing missing for installing Rapport: manifest, icons and service worker.
+
+    A persistent profile, because Playwright's usual contexts are incognito, which cannot install apps.
+    """
+    phone = {k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type"}
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+        base_url=live_server.url, **phone,
+    )
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        sign_up(page, new_email)
+        wait_for_service_worker(page)
+        manifest = page.request.get("/manifest.webmanifest").json()
+        assert manifest["display"] == "standalone" and manifest["short_name"] == "Rapport"
+        assert {icon["purpose"] for icon in manifest["icons"]} == {"any", "maskable"}
+        for icon in manifest["icons"]:
+            response = page.request.get(icon["src"])
+            assert response.status == 200 and response.headers["content-type"] == "image/png"
+        cdp = context.new_cdp_session(page)
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_capture_offline_reload_then_back_online(watch, page, context, live_server, app, signed_in_page, new_email):
+    """Offline: the note is kept on the phone, survives a reload, and is stored exactly once back online."""
+    prepare(page, app, new_email)
+    capture_offline(page, context, "Zoë Martin")
+    shot(page, "offline-capture-saved.png")
+
+    page.reload()
+    wait_until_ready(page)
+    expect(page.locator("[data-outbox-bar]")).to_be_visible()
+    expect(page.locator("[data-outbox-count]")).to_contain_text("1 note unsynced")
+    assert touches_with(app, new_email, NOTE) == []
+
+    context.set_offline(False)
+    expect(page.locator(".flash", has_text="1 note from this phone saved to the journal")).to_be_visible()
+    expect(page.locator("[data-outbox-bar]")).to_be_hidden()
+    assert outbox_size(page) == 0
+    stored = touches_with(app, new_email, NOTE)
+    assert len(stored) == 1
+
+    # Sending again (another tab, a Background Sync) never duplicates: the server knows the UUID.
+    page.evaluate("RapportOutbox.replay()")
+    assert len(touches_with(app, new_email, NOTE)) == 1
+    assert_clean(watch, allow=EXPECTED_OFFLINE)
+
+
+def test_capture_offline_session_expired_then_log_in(page, context, live_server, app, signed_in_page, new_email):
+    """The session ends while the note waits: the note stays, the bar asks to log in, and then it is sent."""
+    prepare(page, app, new_email)
+    capture_offline(page, context, "Zoë Martin")
+    context.clear_cookies()  # the session (and remember-me) cookie is gone
+    context.set_offline(False)
+
+    login = page.locator("[data-outbox-login]")
+    expect(login).to_be_visible()
+    assert outbox_size(page) == 1
+    assert touches_with(app, new_email, NOTE) == []
+
+    login.tap()
+    page.get_by_label("Email").fill(new_email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").tap()
+    expect(page.locator(".flash", has_text="1 note from this phone saved to the journal")).to_be_visible()
+    assert outbox_size(page) == 0
+    assert len(touches_with(app, new_email, NOTE)) == 1
+
+
+def test_capture_offline_with_an_expired_csrf_token(page, context, live_server, app, signed_in_page, new_email):
+    """A note queued longer than the CSRF token lives (an hour in production, 2 s here) is still stored."""
+    app.config["WTF_CSRF_TIME_LIMIT"] = 2
+    prepare(page, app, new_email)
+    capture_offline(page, context, "Zoë Martin")
+    old_token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    time.sleep(3)
+    # The page's own token has really expired: the server refuses it (this API request shares the
+    # phone's cookies but not its offline switch) ...
+    refused = page.request.post("/touches", form={"note": "with an old token", "uuid": "x"},
+                                headers={"X-CSRFToken": old_token, "X-Rapport-Outbox": "1"})
+    assert refused.status == 400
+    # ... and the outbox still gets through, with a fresh one, as soon as the phone is back online.
+    context.set_offline(False)
+    expect(page.locator(".flash", has_text="1 note from this phone saved to the journal")).to_be_visible()
+    assert len(touches_with(app, new_email, NOTE)) == 1
+
+
+def test_read_a_brief_offline(watch, page, context, live_server, app, signed_in_page, new_email):
+    """A brief viewed before opens offline with its "as of" banner; search says it needs a connection."""
+    contact_id = prepare(page, app, new_email)
+    page.goto("/")
+    wait_until_ready(page)
+    context.set_offline(True)
+
+    page.goto(f"/people/{contact_id}")
+    expect(page.get_by_role("heading", name="Zoë Martin")).to_be_visible()
+    expect(page.locator("[data-offline-banner]")).to_contain_text("Offline: your copy as of")
+    shot(page, "offline-brief.png")
+
+    page.goto("/")
+    expect(page.locator("[data-offline-banner]")).to_be_visible()
+
+    page.goto("/search?q=zoe")
+    expect(page.get_by_text("Search needs a connection.")).to_be_visible()
+    expect(page.get_by_role("link", name="Zoë Martin")).to_be_visible()  # kept pages are listed
+    shot(page, "offline-search.png")
+    assert_clean(watch, allow=EXPECTED_OFFLINE)
+
+
+CUSTOMER_DATA_LEFT = """async (name) => {
+  const found = [];
+  for (const cacheName of await caches.keys()) {
+    const cache = await caches.open(cacheName);
+    for (const request of await cache.keys()) {
+      const text = await (await cache.match(request)).text();
+      if (text.includes(name)) { found.push(cacheName + " " + request.url); }
+    }
+  }
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if ((localStorage.getItem(key) || "").includes(name) || key.startsWith("rapport:")) { found.push("localStorage " + key); }
+  }
+  const dbs = indexedDB.databases ? await indexedDB.databases() : [];
+  for (const db of dbs) { if (db.name === "rapport") { found.push("indexedDB rapport"); } }
+  return found;
+}"""
+
+
+def test_logout_then_offline_leaves_no_customer_data(page, context, live_server, app, signed_in_page, new_email):
+    """After logout, nothing about customers is left in caches, storage, IndexedDB or any page offline."""
+    contact_id = prepare(page, app, new_email)
+    assert page.evaluate(CUSTOMER_DATA_LEFT, "Zoë Martin") != []  # the check can see what is kept
+
+    page.goto("/account")
+    page.get_by_role("button", name="Log out").tap()
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.wait_for_load_state("networkidle")
+
+    context.set_offline(True)
+    for url in (f"/people/{contact_id}", "/", "/capture"):
+        page.goto(url)
+        expect(page.locator("body")).not_to_contain_text("Zoë")
+    assert page.evaluate(CUSTOMER_DATA_LEFT, "Zoë Martin") == []
+
+
+def test_logout_with_unsent_notes_warns_first(page, context, live_server, app, signed_in_page, new_email):
+    """A note that cannot be sent makes logout ask; "Cancel" keeps it, "OK" logs out and wipes it."""
+    prepare(page, app, new_email)
+    capture_offline(page, context, "Zoë Martin")
+    # The server stays out of reach for this note (for the page and for the service worker's Background Sync).
+    context.route("**/touches", lambda route: route.abort())
+    context.set_offline(False)
+    page.goto("/account")
+    wait_until_ready(page)
+
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("button", name="Log out").tap()
+    assert "1 note is only on this phone" in asked.value.message
+    asked.value.dismiss()
+    expect(page.locator("[data-outbox-count]")).to_contain_text("1 note unsynced")
+    expect(page).to_have_url(re.compile(r"/account$"))
+    assert outbox_size(page) == 1
+
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("button", name="Log out").tap()
+    asked.value.accept()
+    expect(page).to_have_url(re.compile(r"/login"))
+    assert page.evaluate(CUSTOMER_DATA_LEFT, "Zoë Martin") == []
+    assert touches_with(app, new_email, NOTE) == []
