@@ -3,6 +3,7 @@ import time
 
 from flask import Blueprint, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import htmx
 
@@ -28,7 +29,11 @@ def _error_page(status, title, message):
 
 
 def init_app(app):
-    """Register error handlers and response headers."""
+    """Trust the configured reverse proxies; register error handlers and response headers."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        # The client's address (rate limits, audit log) and scheme (https links) as the proxy saw them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     @app.errorhandler(404)
     def not_found(error):

@@ -6,11 +6,9 @@ from journal import create_app, migrate
 from journal.db import db
 
 
-@pytest.fixture
-def throttled(tmp_path):
-    """An app with rate limits on (the other tests turn them off)."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": True,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 't.sqlite3'}"})
+def throttled_app(tmp_path, database_url, **config):
+    """An app with rate limits on (the other tests turn them off) and Ada's account."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": True, "DATABASE_URL": database_url, **config})
     with app.app_context():
         migrate.upgrade(backup_dir=str(tmp_path / "b"))
         from journal.models import User
@@ -20,10 +18,21 @@ def throttled(tmp_path):
     return app
 
 
-def attempt(client, email, password, address="10.0.0.1"):
-    token = csrf_from(client.get("/login").get_data(as_text=True))
+@pytest.fixture
+def throttled(tmp_path, database_url):
+    """An app with rate limits on, reached directly (no proxy in front)."""
+    return throttled_app(tmp_path, database_url)
+
+
+HTTPS = {"X-Forwarded-Proto": "https", "Referer": "https://localhost/login"}
+
+
+def attempt(client, email, password, address="10.0.0.1", forwarded_for=None):
+    # Over https Flask-WTF also wants a same-origin Referer, which browsers send (Referrer-Policy: same-origin).
+    headers = {"X-Forwarded-For": forwarded_for, **HTTPS} if forwarded_for else {}
+    token = csrf_from(client.get("/login", environ_base={"REMOTE_ADDR": address}, headers=headers).get_data(as_text=True))
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token},
-                       environ_base={"REMOTE_ADDR": address})
+                       environ_base={"REMOTE_ADDR": address}, headers=headers)
 
 
 def test_failed_logins_for_one_account_are_limited(throttled):
@@ -48,3 +57,39 @@ def test_successful_logins_do_not_count_against_the_account(throttled):
     for i in range(7):
         client = throttled.test_client()
         assert attempt(client, "ada@example.com", PASSWORD, address=f"10.1.0.{i}").status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(tmp_path, database_url):
+    """TRUSTED_PROXIES=1 (nginx in front): the address is the client's from X-Forwarded-For, for limits and the audit log."""
+    app = throttled_app(tmp_path, database_url, TRUSTED_PROXIES=1)
+    client = app.test_client()
+    # Everyone arrives from the proxy's 127.0.0.1; a client's forged X-Forwarded-For entry comes first and is ignored.
+    statuses = [attempt(client, f"user{i}@example.com", "wrong password", address="127.0.0.1",
+                        forwarded_for="10.9.9.9, 203.0.113.5").status_code for i in range(11)]
+    assert statuses[:10] == [422] * 10 and statuses[10] == 429
+    other = attempt(client, "someone@example.com", "wrong password", address="127.0.0.1", forwarded_for="198.51.100.2")
+    assert other.status_code == 422  # another client behind the same proxy is not blocked
+    with app.app_context():
+        from journal.models import AuditEvent
+
+        assert {e.ip for e in AuditEvent.select()} == {"203.0.113.5", "198.51.100.2"}
+    # The scheme the proxy saw: links the app writes out (the calendar feed) are https.
+    response = attempt(client, "ada@example.com", PASSWORD, address="127.0.0.1", forwarded_for="198.51.100.3")
+    assert response.status_code == 302
+    via_proxy = {"headers": {"X-Forwarded-For": "198.51.100.3", **HTTPS}, "environ_base": {"REMOTE_ADDR": "127.0.0.1"}}
+    token = csrf_from(client.get("/account", **via_proxy).get_data(as_text=True))
+    assert client.post("/account/calendar", data={"action": "on", "csrf_token": token}, **via_proxy).status_code < 400
+    page = client.get("/account", **via_proxy).get_data(as_text=True)
+    assert "https://localhost/calendar/" in page
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(throttled):
+    """TRUSTED_PROXIES=0 (the default): a client cannot dodge the limit by sending X-Forwarded-For."""
+    client = throttled.test_client()
+    statuses = [attempt(client, f"user{i}@example.com", "wrong password", address="10.0.0.1",
+                        forwarded_for=f"192.0.2.{i}").status_code for i in range(11)]
+    assert statuses[10] == 429
+    with throttled.app_context():
+        from journal.models import AuditEvent
+
+        assert {e.ip for e in AuditEvent.select()} == {"10.0.0.1"}
