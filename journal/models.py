@@ -714,7 +714,7 @@ class Gift(OwnedModel):
         words = significant_words(description)
         if not words:
             return []
-        query = cls.same_recipient(user, contact_id, member_id).where(cls.status == "given").order_by(cls.date.desc())
+        query = cls.same_recipient(user, contact_id, member_id).where(cls.status == "given").order_by(cls.date.desc(nulls="LAST"))
         if exclude_id:
             query = query.where(cls.id != exclude_id)
         return [g for g in query if words & significant_words(g.description)]

@@ -234,3 +234,15 @@ def test_removing_a_family_member_keeps_their_gifts(app, ada):
     with app.app_context():
         kept = Gift.get_by_id(gift.id)
         assert kept.family_member_id is None and kept.contact_id == cid
+
+
+def test_last_given_prefers_a_dated_gift_over_an_undated_one(app, ada):
+    """A given gift without a date (restored from an old backup) counts as the oldest, on SQLite and PostgreSQL alike."""
+    cid = add_contact(ada)
+    with app.app_context():
+        Gift.create(user=ada.user.id, contact=cid, description="Dated fountain pen", status="given",
+                    date=TODAY - datetime.timedelta(days=30))
+        Gift.create(user=ada.user.id, contact=cid, description="Undated scarf", status="given", date=None)
+    brief = text(ada.get(f"/people/{cid}"))
+    last_given = brief[brief.index("Last given"):]
+    assert "Dated fountain pen" in last_given and "Undated scarf" not in last_given

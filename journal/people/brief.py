@@ -98,7 +98,7 @@ def build_brief(contact, today):
     dates.sort(key=lambda e: (e.next_on, e.title))
     family = sorted(entries.values(), key=lambda e: (_RELATION_ORDER.get(e.member.relation, 99), e.member.id))
     touches = list(Touch.for_contact(contact).limit(3))
-    gifts = list(Gift.for_user(contact.user_id).where(Gift.contact == contact).order_by(Gift.date.desc(), Gift.id.desc()))
+    gifts = list(Gift.for_user(contact.user_id).where(Gift.contact == contact).order_by(Gift.date.desc(nulls="LAST"), Gift.id.desc()))
     open_order = {"bought": 0, "planned": 1, "idea": 2}
     ideas = sorted((g for g in gifts if g.status in open_order), key=lambda g: (open_order[g.status], -g.id))
     last_given = {}
