@@ -1,4 +1,5 @@
 """Your data is yours: spreadsheet exports (XLSX, CSV, a zip of CSVs) that never carry live formulas."""
+import collections
 import csv
 import datetime
 import io
@@ -9,11 +10,13 @@ import zipfile
 import xlsxwriter
 from flask import Blueprint, after_this_request, request, send_file
 from flask_login import current_user, login_required
-from peewee import fn
+from peewee import DateField, DateTimeField, fn
 
 from .models import (GIFT_OCCASIONS, GIFT_STATUSES, PULSES, RELATIONS, TOUCH_KINDS, Contact, ContactMethod, ContactTag,
                      FamilyMember, Gesture, Gift, ImportantDate, Interest, Promise, Touch, TouchContact)
 from .audit import audit
+from .dates import PartialDate
+from .db import db
 from .search_index import contact_ids_matching
 from .web import render
 
@@ -67,114 +70,168 @@ def selected_contacts(user):
     return query
 
 
-def sheet_rows(user, contacts, today):
-    """Yield (sheet, row) for every sheet, a chunk of contacts at a time (a fixed number of queries per chunk)."""
+def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
+    """Yield (sheet, row) for the wanted sheets only, a chunk of contacts at a time (a fixed number of queries each)."""
+    wanted = set(sheets)
     relations, kinds, pulses = dict(RELATIONS), dict(TOUCH_KINDS), dict(PULSES)
-    statuses, occasions = dict(GIFT_STATUSES), dict(GIFT_OCCASIONS)
-    ids = [c.id for c in contacts.select(Contact.id)]
+    statuses, occasions, about = dict(GIFT_STATUSES), dict(GIFT_OCCASIONS), {"give": "them", "ask": "me"}
+    # Already in the people list's order (sort_name, id), so each chunk comes out in that order too.
+    ids = [cid for cid, in contacts.select(Contact.id).tuples()]
     for start in range(0, len(ids), CHUNK):
-        chunk_ids = ids[start:start + CHUNK]
-        people = {c.id: c for c in Contact.for_user(user).where(Contact.id.in_(chunk_ids))}
-        order = sorted(chunk_ids, key=lambda i: (people[i].sort_name, i))
-        by = _grouped(user, chunk_ids)
-        for cid in order:
-            c = people[cid]
-            family = by["family"].get(cid, [])
-            dates = [(d.partial.next_occurrence(today), d) for d in by["dates"].get(cid, [])]
-            upcoming = sorted(((n, d.id, d) for n, d in dates if n), key=lambda item: (item[0], item[1]))
+        by = _grouped(user, ids[start:start + CHUNK], wanted)
+        birthdays, interests, touch_people = by["birthdays"], by["interests"], by["touch_people"]
+        for c in by["people"]:
+            cid, name = c.id, c.name
+            family = by["family"].get(cid, ())
             members = {m.id: m for m in family}
-            next_date = upcoming[0] if upcoming else None
-            yield "Contacts", [
-                c.id, c.name, c.company, c.role,
-                "\n".join(f"{m.label}: {m.value}" if m.label else m.value for m in by["phones"].get(cid, [])),
-                "\n".join(f"{m.label}: {m.value}" if m.label else m.value for m in by["emails"].get(cid, [])),
-                c.city, ", ".join(t.name for t in by["tags"].get(cid, [])),
-                ", ".join(_family_summary(m, by["birthdays"].get(m.id), relations, today) for m in family),
-                ", ".join(i.name for i in by["interests"].get(cid, []) if not i.family_member_id),
-                next_date[0] if next_date else None,
-                next_date[2].title(members, c) if next_date else "",
-                c.last_touch_at, len([p for p in by["promises"].get(cid, []) if p.done_at is None]),
-                c.cadence_days, c.how_we_met, c.goals, c.challenges, c.how_to_help, c.ideas_to_give, c.feel_important,
-            ]
-            for m in family:
-                b = by["birthdays"].get(m.id)
-                yield "Family", [
-                    cid, c.name, relations.get(m.relation, m.relation), m.name,
-                    _full_date(b) if b else "",
-                    bool(b and b.year_approximate), b.partial.age_on(today) if b else None,
-                    ", ".join(i.name for i in by["interests"].get(cid, []) if i.family_member_id == m.id), m.notes,
+            dates = [(_partial(d), d) for d in by["dates"].get(cid, ())]
+            dates = [(partial.next_occurrence(today), partial, d) for partial, d in dates]
+            upcoming = sorted(((n, d.id, partial, d) for n, partial, d in dates if n), key=lambda item: item[:2])
+            if "Contacts" in wanted:
+                next_date = upcoming[0] if upcoming else None
+                yield "Contacts", [
+                    cid, name, c.company, c.role,
+                    "\n".join(f"{label}: {value}" if label else value for label, value in by["phones"].get(cid, ())),
+                    "\n".join(f"{label}: {value}" if label else value for label, value in by["emails"].get(cid, ())),
+                    c.city, ", ".join(by["tags"].get(cid, ())),
+                    ", ".join(_family_summary(m, birthdays.get(m.id), relations, today) for m in family),
+                    ", ".join(i.name for i in interests.get(cid, ()) if not i.family_member_id),
+                    next_date[0] if next_date else None,
+                    ImportantDate.title(next_date[3], members, c) if next_date else "",
+                    c.last_touch_at, by["open_promises"].get(cid, 0),
+                    c.cadence_days, c.how_we_met, c.goals, c.challenges, c.how_to_help, c.ideas_to_give, c.feel_important,
                 ]
-            for next_on, _, d in upcoming + [(None, d.id, d) for n, d in dates if not n]:
-                yield "Dates", [cid, c.name, members[d.family_member_id].name if d.family_member_id else c.name,
-                                d.kind, d.label, d.year, d.month, d.day, next_on, d.partial.years_at(next_on)]
-            for _, touch_id, when, kind, note, pulse, give_ask in by["touches"].get(cid, []):
-                yield "Touches", [cid, c.name, when, kinds.get(kind, kind), note, pulses.get(pulse, ""),
-                                  {"give": "them", "ask": "me"}.get(give_ask, ""),
-                                  ", ".join(n for n in by["touch_people"].get(touch_id, []) if n != c.name), touch_id]
-            for p in by["promises"].get(cid, []):
-                yield "Promises", [cid, c.name, p.text, p.due_on, p.done_at, p.status(today)]
-            for g in by["gifts"].get(cid, []):
-                yield "Gifts", [cid, c.name, members[g.family_member_id].name if g.family_member_id in members else c.name,
+            if "Family" in wanted:
+                for m in family:
+                    b = birthdays.get(m.id)
+                    yield "Family", [
+                        cid, name, relations.get(m.relation, m.relation), m.name,
+                        _full_date(b) if b else "",
+                        bool(b and b.year_approximate), _partial(b).age_on(today) if b else None,
+                        ", ".join(i.name for i in interests.get(cid, ()) if i.family_member_id == m.id), m.notes,
+                    ]
+            if "Dates" in wanted:
+                for next_on, _, partial, d in upcoming + [(None, d.id, partial, d) for n, partial, d in dates if not n]:
+                    yield "Dates", [cid, name, members[d.family_member_id].name if d.family_member_id else name,
+                                    d.kind, d.label, d.year, d.month, d.day, next_on, partial.years_at(next_on)]
+            for _, touch_id, when, kind, note, pulse, give_ask in by["touches"].get(cid, ()):
+                others = touch_people.get(touch_id)
+                yield "Touches", [cid, name, when, kinds.get(kind, kind), note, pulses.get(pulse, ""),
+                                  about.get(give_ask, ""), ", ".join(n for n in others if n != name) if others else "",
+                                  touch_id]
+            for p in by["promises"].get(cid, ()):
+                yield "Promises", [cid, name, p.text, p.due_on, p.done_at, Promise.status(p, today)]
+            for g in by["gifts"].get(cid, ()):
+                yield "Gifts", [cid, name, members[g.family_member_id].name if g.family_member_id in members else name,
                                 g.description, statuses.get(g.status, g.status), occasions.get(g.occasion, g.occasion),
                                 float(g.price) if g.price is not None else None, g.currency, g.date, g.link, g.notes]
-            for g in by["gestures"].get(cid, []):
-                yield "Gestures", [cid, c.name, g.text, g.due_on, g.status, g.outcome, g.done_at]
+            for g in by["gestures"].get(cid, ()):
+                yield "Gestures", [cid, name, g.text, g.due_on, g.status, g.outcome, g.done_at]
+
+
+def _partial(d):
+    """An important-date row as a PartialDate."""
+    return PartialDate(d.year, d.month, d.day, d.year_approximate)
 
 
 def _full_date(d):
     """A real date when the year, month and day are known, else the partial label."""
     if d.year and d.month and d.day and not d.year_approximate:
         return datetime.date(d.year, d.month, d.day)
-    return d.partial.label()
+    return _partial(d).label()
 
 
 def _family_summary(member, birthday, relations, today):
     """'Marc (spouse / partner)', 'Léa (child, 9)': readable, and read back by the CSV import."""
-    age = birthday.partial.age_label(today) if birthday else ""
+    age = _partial(birthday).age_label(today) if birthday else ""
     relation = relations.get(member.relation, member.relation).lower()
     return f"{member.name} ({relation}, {age})" if age else f"{member.name} ({relation})"
 
 
-def _grouped(user, ids):
-    """Everything that hangs off these contacts, grouped by contact id (one query per kind)."""
-    def group(query, key=lambda row: row.contact_id):
+def _fetch(query, fields):
+    """The query's rows as named tuples (named by column), straight from the database cursor.
+
+    Only dates and times are converted: text and numbers come ready, and peewee's per-cell conversion into
+    model instances was most of the export's time (measured). Model methods that only read attributes
+    (ImportantDate.title, Promise.status) work on these rows as they are.
+    """
+    row = collections.namedtuple("Row", [f.column_name for f in fields])
+    dated = [(i, f.python_value) for i, f in enumerate(fields) if isinstance(f, (DateField, DateTimeField))]
+    for values in db.execute(query):
+        if dated:
+            values = list(values)
+            for i, convert in dated:
+                values[i] = convert(values[i])
+        yield row._make(values)
+
+
+def _grouped(user, ids, wanted):
+    """These contacts and what hangs off them for the wanted sheets, grouped by contact id (one query per kind).
+
+    A kind that no wanted sheet shows is not fetched at all (an empty dict).
+    """
+    def rows(model, *fields, order):
+        """This user's rows of a model for these contacts, the contact id first."""
+        fields = (model.contact, *fields)
+        return _fetch(model.for_user(user, *fields).where(model.contact.in_(ids)).order_by(*order), fields)
+
+    def group(rows, value=lambda row: row):
+        """{contact id: [value(row), ...]} for rows whose first column is the contact id."""
         out = {}
-        for row in query:
-            out.setdefault(key(row), []).append(row)
+        for row in rows:
+            out.setdefault(row[0], []).append(value(row))
         return out
 
-    methods = list(ContactMethod.for_user(user).where(ContactMethod.contact.in_(ids)).order_by(ContactMethod.position))
-    dates = list(ImportantDate.for_user(user).where(ImportantDate.contact.in_(ids)).order_by(ImportantDate.id))
-    # Touches are most of the rows: plain tuples, not model instances (measured 3x faster).
-    touches = (Touch.select(TouchContact.contact, Touch.id, Touch.happened_at, Touch.kind, Touch.note, Touch.pulse,
-                            Touch.give_ask)
-               .join(TouchContact)
-               .where((Touch.user == user) & TouchContact.contact.in_(ids))
-               .order_by(TouchContact.happened_at.desc())
-               .tuples())
-    touch_list = list(touches)
-    shared = (TouchContact.select(TouchContact.touch)
-              .where(TouchContact.touch.in_(TouchContact.select(TouchContact.touch).where(TouchContact.contact.in_(ids))))
-              .group_by(TouchContact.touch).having(fn.COUNT(TouchContact.id) > 1))
-    people = {}
-    links = (TouchContact.select(TouchContact.touch, Contact.name).join(Contact)
-             .where(TouchContact.touch.in_(shared)).tuples())
-    for touch_id, name in links:
-        people.setdefault(touch_id, []).append(name)
-    return {
-        "phones": group([m for m in methods if m.kind == "phone"]),
-        "emails": group([m for m in methods if m.kind == "email"]),
-        "tags": group(ContactTag.for_user(user).where(ContactTag.contact.in_(ids)).order_by(ContactTag.key)),
-        "family": group(FamilyMember.for_user(user).where(FamilyMember.contact.in_(ids)).order_by(FamilyMember.id)),
-        "interests": group(Interest.for_user(user).where(Interest.contact.in_(ids)).order_by(Interest.id)),
-        "dates": group(dates),
-        "birthdays": {d.family_member_id: d for d in dates if d.kind == "birthday" and d.family_member_id},
-        "touches": group(touch_list, key=lambda t: t[0]),
-        "touch_people": people,
-        "promises": group(Promise.for_user(user).where(Promise.contact.in_(ids)).order_by(Promise.due_on)),
-        "gifts": group(Gift.for_user(user).where(Gift.contact.in_(ids)).order_by(Gift.id)),
-        "gestures": group(Gesture.for_user(user).where(Gesture.contact.in_(ids)).order_by(Gesture.due_on)),
-    }
+    person = [Contact.id, Contact.name]
+    if "Contacts" in wanted:
+        person += [Contact.company, Contact.role, Contact.city, Contact.last_touch_at, Contact.cadence_days,
+                   Contact.how_we_met, Contact.goals, Contact.challenges, Contact.how_to_help, Contact.ideas_to_give,
+                   Contact.feel_important]
+    people = {c.id: c for c in _fetch(Contact.for_user(user, *person).where(Contact.id.in_(ids)), person)}
+    by = {"people": [people[cid] for cid in ids], "phones": {}, "emails": {}, "tags": {}, "family": {},
+          "interests": {}, "dates": {}, "birthdays": {}, "open_promises": {}, "touches": {}, "touch_people": {},
+          "promises": {}, "gifts": {}, "gestures": {}}
+    if "Contacts" in wanted:
+        methods = list(rows(ContactMethod, ContactMethod.kind, ContactMethod.label, ContactMethod.value,
+                            order=[ContactMethod.position]))
+        by["phones"] = group((m for m in methods if m.kind == "phone"), lambda m: (m.label, m.value))
+        by["emails"] = group((m for m in methods if m.kind == "email"), lambda m: (m.label, m.value))
+        by["tags"] = group(rows(ContactTag, ContactTag.name, order=[ContactTag.key]), lambda t: t.name)
+        open_counts = (Promise.for_user(user, Promise.contact, fn.COUNT(Promise.id))
+                       .where(Promise.contact.in_(ids) & Promise.done_at.is_null()).group_by(Promise.contact))
+        by["open_promises"] = dict(db.execute(open_counts))
+    if wanted & {"Contacts", "Family", "Dates", "Gifts"}:
+        by["family"] = group(rows(FamilyMember, FamilyMember.id, FamilyMember.relation, FamilyMember.name,
+                                  FamilyMember.notes, order=[FamilyMember.id]))
+    if wanted & {"Contacts", "Family"}:
+        by["interests"] = group(rows(Interest, Interest.family_member, Interest.name, order=[Interest.id]))
+    if wanted & {"Contacts", "Family", "Dates"}:
+        dates = list(rows(ImportantDate, ImportantDate.id, ImportantDate.family_member, ImportantDate.kind,
+                          ImportantDate.label, ImportantDate.year, ImportantDate.month, ImportantDate.day,
+                          ImportantDate.year_approximate, order=[ImportantDate.id]))
+        by["dates"] = group(dates)
+        by["birthdays"] = {d.family_member_id: d for d in dates if d.kind == "birthday" and d.family_member_id}
+    if "Touches" in wanted:
+        fields = (TouchContact.contact, Touch.id, Touch.happened_at, Touch.kind, Touch.note, Touch.pulse, Touch.give_ask)
+        touches = (Touch.select(*fields).join(TouchContact)
+                   .where((Touch.user == user) & TouchContact.contact.in_(ids))
+                   .order_by(TouchContact.happened_at.desc()))
+        by["touches"] = group(_fetch(touches, fields))
+        shared = (TouchContact.select(TouchContact.touch)
+                  .where(TouchContact.touch.in_(TouchContact.select(TouchContact.touch)
+                                                .where(TouchContact.contact.in_(ids))))
+                  .group_by(TouchContact.touch).having(fn.COUNT(TouchContact.id) > 1))
+        links = TouchContact.select(TouchContact.touch, Contact.name).join(Contact).where(TouchContact.touch.in_(shared))
+        by["touch_people"] = group(db.execute(links), lambda link: link[1])
+    if "Promises" in wanted:
+        by["promises"] = group(rows(Promise, Promise.text, Promise.due_on, Promise.done_at, order=[Promise.due_on]))
+    if "Gifts" in wanted:
+        by["gifts"] = group(rows(Gift, Gift.family_member, Gift.description, Gift.status, Gift.occasion, Gift.price,
+                                 Gift.currency, Gift.date, Gift.link, Gift.notes, order=[Gift.id]))
+    if "Gestures" in wanted:
+        by["gestures"] = group(rows(Gesture, Gesture.text, Gesture.due_on, Gesture.status, Gesture.outcome,
+                                    Gesture.done_at, order=[Gesture.due_on]))
+    return by
 
 
 def write_xlsx(path, rows):
@@ -281,8 +338,8 @@ def contacts_csv():
     """The Contacts sheet as CSV (also the import format)."""
     stream = io.StringIO()
     stream.write("\ufeff")
-    rows = (row for name, row in sheet_rows(current_user, selected_contacts(current_user), datetime.date.today())
-            if name == "Contacts")
+    rows = (row for _, row in sheet_rows(current_user, selected_contacts(current_user), datetime.date.today(),
+                                         sheets=["Contacts"]))
     write_csv(stream, SHEETS["Contacts"], rows)
     response = _download(io.BytesIO(stream.getvalue().encode("utf-8")), f"rapport-contacts-{_stamp()}.csv",
                          "text/csv; charset=utf-8")
