@@ -40,3 +40,4 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python tests/bench/pages.py
 	$(BIN)/python tests/bench/search.py
 	$(BIN)/python tests/bench/export.py
+	$(BIN)/python tests/bench/pageweight.py

@@ -44,7 +44,11 @@ self.addEventListener("fetch", function (event) {
 });
 
 self.addEventListener("message", function (event) {
-  if (event.data && event.data.type === "keep-capture") { event.waitUntil(keepCapture()); }
+  // Once per install is enough; visiting the capture screen refreshes the kept copy anyway.
+  if (event.data && event.data.type === "keep-capture") {
+    event.waitUntil(caches.open(PAGES).then(function (cache) { return cache.match(RAPPORT_URLS.capture); })
+      .then(function (kept) { return kept || keepCapture(); }));
+  }
 });
 
 // Background Sync (where the browser has it): send the outbox, then tell the open pages.

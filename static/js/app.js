@@ -394,10 +394,11 @@
       Array.prototype.forEach.call(form.querySelectorAll("details"), function (d) { d.open = false; });
       var status = form.querySelector("[data-draft-status]");
       if (status) { status.textContent = ""; }
-      flash("Saved on this phone, will sync. " + chosen.map(function (c) { return c.label; }).join(", "));
+      flash("Saved on this phone, will sync (with " + chosen.map(function (c) { return c.label; }).join(", ") + ").");
       window.scrollTo(0, 0);
-      refreshBar();
       requestBackgroundSync();
+      // Online but the answer was lost (a flaky network): try again now; the server knows the UUID.
+      return navigator.onLine ? syncNow() : refreshBar();
     }, function () {
       flash("This phone could not keep the note: it stays in the form as a draft. Try again when you have signal.", "error");
     });
