@@ -151,9 +151,10 @@ def restore(user, data):
                 budget = Decimal(budget) if budget not in (None, "") else None
             except InvalidOperation:
                 raise RestoreError(f"Contact {n}'s gift budget is not an amount.")
-            contact = Contact(user=uid, **{f: _text(c.get(f), f"Contact {n}'s {f}") for f in
-                                           ("name", "company", "role", "city", "how_we_met", "goals", "challenges",
-                                            "how_to_help", "ideas_to_give", "feel_important")})
+            contact = Contact(user=uid, **{f: _text(c.get(f), f"Contact {n}'s {f}", getattr(Contact, f).max_length)
+                                           for f in ("name", "company", "role", "city")},
+                              **{f: _text(c.get(f), f"Contact {n}'s {f}") for f in
+                                 ("how_we_met", "goals", "challenges", "how_to_help", "ideas_to_give", "feel_important")})
             contact.cadence_days = c.get("cadence_days") if isinstance(c.get("cadence_days"), int) else None
             contact.snoozed_until = _date(c.get("snoozed_until"), f"Contact {n}'s snooze")
             contact.gift_budget = budget

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from .audit import audit
 from .db import db
 from .exports import SHEETS, csv_unsafe
-from .models import RELATIONS, Contact, ContactMethod, FamilyMember, ImportantDate
+from .models import RELATIONS, Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, too_long
 from .people.forms import parse_methods
 from .text import only_digits, split_list
 from .web import render
@@ -163,8 +163,20 @@ def check(rows, user):
     for row in rows:
         if not row.fields["name"]:
             row.errors.append("No name.")
-        elif len(row.fields["name"]) > 200:
-            row.errors.append("The name is longer than 200 characters.")
+        for attr, value in row.fields.items():  # name, company, role, city: the columns with a length
+            column = getattr(Contact, attr)
+            if getattr(column, "max_length", None) and too_long(column, value):
+                row.errors.append(f"The {attr} is longer than {column.max_length} characters.")
+        for label, value in row.phones + row.emails:
+            for column, part in ((ContactMethod.label, label), (ContactMethod.value, value)):
+                if too_long(column, part):
+                    row.errors.append(f"“{part[:40]}…” is longer than {column.max_length} characters.")
+        for item in row.tags + row.interests:  # interests have the same length as tags
+            if too_long(ContactTag.name, item):
+                row.errors.append(f"“{item[:40]}…” is longer than {ContactTag.name.max_length} characters.")
+        for _, name, _ in row.family:
+            if too_long(FamilyMember.name, name):
+                row.errors.append(f"The family name “{name[:40]}…” is longer than {FamilyMember.name.max_length} characters.")
         for label, value in row.emails:
             try:
                 validate_email(value, check_deliverability=False)

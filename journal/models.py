@@ -14,6 +14,17 @@ from .db import db
 from .text import digits, fold, only_digits, significant_words
 
 
+def folded_key(text, field):
+    """The folded `text` as a key column stores it: cut to the column's length, which PostgreSQL enforces
+    (folding can lengthen text: "ß" becomes "ss"). Store and look up keys through this, never fold() alone."""
+    return fold(text)[: field.max_length]
+
+
+def too_long(field, value):
+    """True when `value` does not fit the CharField `field` (SQLite would keep it; PostgreSQL refuses it)."""
+    return len(value or "") > field.max_length
+
+
 def utcnow():
     """The current UTC time, naive, as stored in the database."""
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
@@ -175,7 +186,7 @@ class Contact(OwnedModel):
 
     def save(self, *args, **kwargs):
         """Keep sort_name and updated_at in step with the name."""
-        self.sort_name = fold(self.name)
+        self.sort_name = folded_key(self.name, Contact.sort_name)
         self.updated_at = utcnow()
         return super().save(*args, **kwargs)
 
@@ -220,7 +231,7 @@ class Contact(OwnedModel):
         query = cls.for_user(user).order_by(cls.sort_name, cls.id)
         if tag:
             query = query.where(
-                cls.id.in_(ContactTag.for_user(user, ContactTag.contact).where(ContactTag.key == fold(tag)))
+                cls.id.in_(ContactTag.for_user(user, ContactTag.contact).where(ContactTag.key == folded_key(tag, ContactTag.key)))
             )
         return query
 
@@ -237,7 +248,7 @@ class Contact(OwnedModel):
         ContactMethod.delete().where((ContactMethod.contact == self) & (ContactMethod.kind == kind)).execute()
         rows = [
             {"user": self.user_id, "contact": self.id, "kind": kind, "label": label, "value": value, "position": i,
-             "digits": only_digits(value) if kind == "phone" else ""}
+             "digits": only_digits(value)[: ContactMethod.digits.max_length] if kind == "phone" else ""}
             for i, (label, value) in enumerate(entries)
         ]
         if rows:
@@ -246,7 +257,7 @@ class Contact(OwnedModel):
     def set_tags(self, names):
         """Replace this contact's tags."""
         ContactTag.delete().where(ContactTag.contact == self).execute()
-        rows = [{"user": self.user_id, "contact": self.id, "name": n, "key": fold(n)} for n in names]
+        rows = [{"user": self.user_id, "contact": self.id, "name": n, "key": folded_key(n, ContactTag.key)} for n in names]
         if rows:
             ContactTag.insert_many(rows).execute()
 
@@ -258,7 +269,8 @@ class Contact(OwnedModel):
             & (Interest.family_member.is_null() if member_id is None else Interest.family_member == member_id)
         ).execute()
         rows = [
-            {"user": self.user_id, "contact": self.id, "family_member": member_id, "name": n, "key": fold(n)}
+            {"user": self.user_id, "contact": self.id, "family_member": member_id, "name": n,
+             "key": folded_key(n, Interest.key)}
             for n in names
         ]
         if rows:

@@ -71,8 +71,11 @@ def test_bad_files_write_nothing(app, ada, login):
     carl = login("carl@example.com")
     broken = json.loads(json.dumps(good))
     broken["touches"].append({"id": 999, "kind": "visit", "happened_at": "not a time", "contacts": []})
+    too_long = json.loads(json.dumps(good))
+    too_long["contacts"][0]["company"] = "A" * 201  # the column holds 200 (PostgreSQL refuses more; SQLite kept it)
     for payload, message in [(b"not json at all", "not a JSON backup"), ({"format": "other"}, "not a Rapport backup"),
-                             (broken, "is not a date and time"), ({**good, "version": 99}, "version 99")]:
+                             (broken, "is not a date and time"), ({**good, "version": 99}, "version 99"),
+                             (too_long, "company is not text of at most 200 characters")]:
         response = restore(carl, payload)
         assert response.status_code == 422 and message in text(response), message
     with app.app_context():

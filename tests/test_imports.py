@@ -114,3 +114,30 @@ def test_bad_files_write_nothing(app, ada):
     assert bad_bytes.status_code == 422 and "not UTF-8" in text(bad_bytes)
     with app.app_context():
         assert Contact.select().count() == 0 and FamilyMember.select().count() == 0
+
+
+def test_values_longer_than_their_columns_are_problems_not_errors(app, ada):
+    """Every column's length is checked in the preview (PostgreSQL refuses longer values; SQLite kept them)."""
+    vcard = ("BEGIN:VCARD\nVERSION:3.0\nFN:Long Title\nTITLE:" + "R" * 201 + "\nEND:VCARD\n"
+             "BEGIN:VCARD\nVERSION:3.0\nFN:Long Label\nTEL;TYPE=" + "L" * 41 + ":+33 6 12 34 56 78\nEND:VCARD\n"
+             "BEGIN:VCARD\nVERSION:3.0\nFN:Many Digits\nTEL:+" + "1" * 60 + "\nEND:VCARD\n")
+    preview = upload(ada, "long.vcf", vcard)
+    html = text(preview)
+    assert preview.status_code == 200 and "1 ready to import, 2 with problems" in html
+    assert "The role is longer than 200 characters." in html and "longer than 40 characters" in html
+    rows = "name,company,tags,family\n" + "\n".join([
+        "Long Company," + "C" * 201 + ",,",
+        "Long Tag,Acme," + "t" * 61 + ",",
+        "Long Relative,Acme,,\"" + "N" * 201 + " (child)\"",
+        "Fine,Acme,ß" + "ß" * 59 + ",",
+    ]) + "\n"
+    preview = upload(ada, "long.csv", rows)
+    html = text(preview)
+    assert preview.status_code == 200 and "1 ready to import, 3 with problems" in html, html
+    assert "The company is longer than 200 characters." in html
+    assert "longer than 60 characters" in html and "longer than 200 characters" in html
+    assert confirm(ada, preview).status_code == 302
+    assert confirm(ada, upload(ada, "long.vcf", vcard)).status_code == 302
+    with app.app_context():
+        assert sorted(c.name for c in Contact.select()) == ["Fine", "Many Digits"]
+        assert ContactMethod.get(ContactMethod.value == "+" + "1" * 60).digits == "1" * 40

@@ -341,3 +341,15 @@ def test_an_age_with_a_birthday_still_ahead(app, ada):
     with app.app_context():
         d = ImportantDate.get()
         assert d.partial.age_on(soon) == 9 and d.partial.years_at(d.partial.next_occurrence(datetime.date.today())) == 9
+
+
+def test_names_and_tags_that_grow_when_folded_fit_their_columns(app, ada):
+    """"ß" folds to "ss": a 200-letter name or a 60-letter tag still saves (PostgreSQL enforces column lengths)."""
+    long_name, long_tag = "ß" * 200, "ß" * 59 + "x"
+    cid = add_contact(ada, name=long_name, tags=long_tag, interests="ß" * 60, phones="", emails="")
+    with app.app_context():
+        contact = Contact.get_by_id(cid)
+        assert contact.name == long_name and contact.sort_name == "ss" * 100
+    assert long_name in text(ada.get("/people/"))
+    assert long_name in text(ada.get("/people/", query_string={"tag": long_tag}))
+    assert long_name not in text(ada.get("/people/", query_string={"tag": "Lyon"}))
