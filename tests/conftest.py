@@ -12,7 +12,7 @@ os.environ.setdefault("INSTANCE_PATH", os.path.join(os.path.dirname(__file__), "
 
 from journal import create_app  # noqa: E402
 from journal import migrate  # noqa: E402
-from journal.db import db  # noqa: E402
+from journal.db import db, open_database  # noqa: E402
 from journal.models import User  # noqa: E402
 
 PASSWORD = "correct horse battery"
@@ -41,7 +41,8 @@ def wipe_postgresql(url=None):
     """Drop and re-create the public schema of TEST_DATABASE_URL: no tables, triggers, functions or extensions."""
     import psycopg
 
-    with psycopg.connect((url or PG_URL).replace("+pool://", "://"), autocommit=True) as conn:
+    conninfo, env = migrate.libpq_target(open_database(url or PG_URL))  # the app's reading of the URL, pool options aside
+    with psycopg.connect(conninfo, password=env.get("PGPASSWORD"), autocommit=True) as conn:
         conn.execute("SET lock_timeout = '10s'")  # a connection a test left in a transaction fails the wipe, not hangs it
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
