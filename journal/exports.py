@@ -10,7 +10,7 @@ import zipfile
 import xlsxwriter
 from flask import Blueprint, after_this_request, request, send_file
 from flask_login import current_user, login_required
-from peewee import DateField, DateTimeField, fn
+from peewee import SQL, DateField, DateTimeField, fn
 
 from .models import (GIFT_OCCASIONS, GIFT_STATUSES, PULSES, RELATIONS, TOUCH_KINDS, Contact, ContactMethod, ContactTag,
                      FamilyMember, Gesture, Gift, ImportantDate, Interest, Promise, Touch, TouchContact)
@@ -165,15 +165,23 @@ def _fetch(query, fields):
         yield row._make(values)
 
 
+def _id_list(ids):
+    """Integer ids as one inlined SQL list, "(3, 1, 2)": safe, as int() leaves only digits, and binding each id
+    as its own parameter cost more than running the export's queries (measured)."""
+    return SQL("(" + ", ".join(str(int(i)) for i in ids) + ")")
+
+
 def _grouped(user, ids, wanted):
     """These contacts and what hangs off them for the wanted sheets, grouped by contact id (one query per kind).
 
     A kind that no wanted sheet shows is not fetched at all (an empty dict).
     """
+    chunk = _id_list(ids)
+
     def rows(model, *fields, order):
         """This user's rows of a model for these contacts, the contact id first."""
         fields = (model.contact, *fields)
-        return _fetch(model.for_user(user, *fields).where(model.contact.in_(ids)).order_by(*order), fields)
+        return _fetch(model.for_user(user, *fields).where(model.contact.in_(chunk)).order_by(*order), fields)
 
     def group(rows, value=lambda row: row):
         """{contact id: [value(row), ...]} for rows whose first column is the contact id."""
@@ -187,7 +195,7 @@ def _grouped(user, ids, wanted):
         person += [Contact.company, Contact.role, Contact.city, Contact.last_touch_at, Contact.cadence_days,
                    Contact.how_we_met, Contact.goals, Contact.challenges, Contact.how_to_help, Contact.ideas_to_give,
                    Contact.feel_important]
-    people = {c.id: c for c in _fetch(Contact.for_user(user, *person).where(Contact.id.in_(ids)), person)}
+    people = {c.id: c for c in _fetch(Contact.for_user(user, *person).where(Contact.id.in_(chunk)), person)}
     by = {"people": [people[cid] for cid in ids], "phones": {}, "emails": {}, "tags": {}, "family": {},
           "interests": {}, "dates": {}, "birthdays": {}, "open_promises": {}, "touches": {}, "touch_people": {},
           "promises": {}, "gifts": {}, "gestures": {}}
@@ -198,7 +206,7 @@ def _grouped(user, ids, wanted):
         by["emails"] = group((m for m in methods if m.kind == "email"), lambda m: (m.label, m.value))
         by["tags"] = group(rows(ContactTag, ContactTag.name, order=[ContactTag.key]), lambda t: t.name)
         open_counts = (Promise.for_user(user, Promise.contact, fn.COUNT(Promise.id))
-                       .where(Promise.contact.in_(ids) & Promise.done_at.is_null()).group_by(Promise.contact))
+                       .where(Promise.contact.in_(chunk) & Promise.done_at.is_null()).group_by(Promise.contact))
         by["open_promises"] = dict(db.execute(open_counts))
     if wanted & {"Contacts", "Family", "Dates", "Gifts"}:
         by["family"] = group(rows(FamilyMember, FamilyMember.id, FamilyMember.relation, FamilyMember.name,
@@ -214,12 +222,12 @@ def _grouped(user, ids, wanted):
     if "Touches" in wanted:
         fields = (TouchContact.contact, Touch.id, Touch.happened_at, Touch.kind, Touch.note, Touch.pulse, Touch.give_ask)
         touches = (Touch.select(*fields).join(TouchContact)
-                   .where((Touch.user == user) & TouchContact.contact.in_(ids))
+                   .where((Touch.user == user) & TouchContact.contact.in_(chunk))
                    .order_by(TouchContact.happened_at.desc()))
         by["touches"] = group(_fetch(touches, fields))
         shared = (TouchContact.select(TouchContact.touch)
                   .where(TouchContact.touch.in_(TouchContact.select(TouchContact.touch)
-                                                .where(TouchContact.contact.in_(ids))))
+                                                .where(TouchContact.contact.in_(chunk))))
                   .group_by(TouchContact.touch).having(fn.COUNT(TouchContact.id) > 1))
         links = TouchContact.select(TouchContact.touch, Contact.name).join(Contact).where(TouchContact.touch.in_(shared))
         by["touch_people"] = group(db.execute(links), lambda link: link[1])
