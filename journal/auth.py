@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from . import passwords
 from .audit import audit
 from .extensions import htmx, limiter, login_manager
-from .models import User
+from .models import User, UserSession
 from .web import from_outbox, render, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -127,7 +127,7 @@ def login():
     if form.validate_on_submit():
         user = User.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             audit("login", user=user)
             return redirect(safe_next(request.args.get("next"), url_for("today.index")))
         audit("login failed", email=form.email.data.strip().lower(), user=User.by_email(form.email.data))
@@ -146,24 +146,43 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         user = User.register(form.email.data, form.password.data)
-        login_user(user)
+        _sign_in(user)
         audit("signup", user=user)
         flash("Welcome to Rapport. Add the first person you want to remember well.", "success")
         return redirect(url_for("today.index"))
     return render("auth/signup.html", form=form, status=422 if form.errors else 200)
 
 
-@bp.route("/logout", methods=["POST"])
-def logout():
-    """Sign out (POST only, CSRF-protected) and clear what the browser kept."""
-    if current_user.is_authenticated:
-        audit("logout")
+def _sign_in(user, remember=False):
+    """Open a server-side session for this browser and put its token in the cookie."""
+    login_user(user.start_session(request.user_agent.string), remember=remember)
+
+
+def _signed_out(message):
+    """Forget this browser's login and clear what it kept: customer data must not stay on a shared phone."""
     logout_user()
     response = redirect(url_for("auth.login"))
-    # Customer data must not stay on a shared phone.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    flash("You are logged out.", "info")
+    flash(message, "info")
     return response
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out (POST only, CSRF-protected): this session ends on the server, and the browser is cleared."""
+    if current_user.is_authenticated:
+        audit("logout")
+        UserSession.end(current_user.login_token)
+    return _signed_out("You are logged out.")
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every session of this account, on every device (a lost phone, a shared computer)."""
+    ended = UserSession.end_all(current_user)
+    audit("logout everywhere", detail=f"{ended} sessions")
+    return _signed_out(f"You are logged out everywhere ({ended} session{'s' if ended != 1 else ''} ended).")
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -176,12 +195,16 @@ def account():
     elif form.validate_on_submit():
         current_user.set_password(form.password.data)
         audit("password changed")
-        # The token rotated: log in again in this browser so only other sessions end.
-        login_user(current_user._get_current_object())
         flash("Password changed. Other devices have been signed out.", "success")
         return redirect(url_for("auth.account"))
     return render("auth/account.html", form=form, delete_form=DeleteAccountForm(formdata=None),
-                  status=422 if form.errors else 200)
+                  status=422 if form.errors else 200, **_sessions())
+
+
+def _sessions():
+    """The account page's list of signed-in browsers, this one marked."""
+    current = UserSession.digest(current_user.login_token)
+    return {"sessions": list(UserSession.of_user(current_user)), "current_session": current}
 
 
 @bp.route("/account/delete", methods=["POST"])
@@ -190,7 +213,8 @@ def delete_account():
     """Delete the account and everything in it, after the password is entered again."""
     delete_form = DeleteAccountForm()
     if not delete_form.validate():
-        return render("auth/account.html", form=PasswordForm(formdata=None), delete_form=delete_form, status=422)
+        return render("auth/account.html", form=PasswordForm(formdata=None), delete_form=delete_form, status=422,
+                      **_sessions())
     user = current_user._get_current_object()
     audit("account deleted")
     logout_user()

@@ -1,6 +1,7 @@
 """peewee models. Every row belongs to one user; queries live here as model methods."""
 import calendar
 import datetime
+import hashlib
 import secrets
 import uuid as uuidlib
 from decimal import Decimal
@@ -43,7 +44,7 @@ class User(UserMixin, BaseModel):
 
     email = CharField(max_length=254, unique=True)
     password_hash = CharField(max_length=255)
-    # Part of the login id: changing the password rotates it, ending every other session.
+    # Unused since migration 0009: each signed-in browser is a UserSession row (kept, never drop data).
     session_token = CharField(max_length=64, default=lambda: secrets.token_hex(16))
     created_at = DateTimeField(default=utcnow)
     calendar_token = CharField(max_length=64, null=True, unique=True)  # the ICS feed's secret, None when off
@@ -52,18 +53,25 @@ class User(UserMixin, BaseModel):
         table_name = "user"
 
     def get_id(self):
-        """flask-login id: the row id plus the session token."""
-        return f"{self.id}:{self.session_token}"
+        """flask-login id: the row id plus this browser's session token (a UserSession row)."""
+        return f"{self.id}:{self.login_token}"
+
+    def start_session(self, agent=""):
+        """Sign a browser in: a new UserSession row whose token goes into the cookie (and get_id)."""
+        self.login_token = UserSession.start(self, agent)
+        return self
 
     @classmethod
     def from_login_id(cls, login_id):
-        """The user a flask-login id names, or None when it is unknown or its token was rotated."""
+        """The user a session or remember cookie names, or None when that session was ended on the server."""
         user_id, _, token = (login_id or "").partition(":")
-        if not user_id.isdigit() or not token:
+        if not user_id.isdigit() or not token or len(token) > 100:
             return None
-        user = cls.get_or_none(cls.id == int(user_id))
-        if user is None or not secrets.compare_digest(user.session_token, token):
+        session = UserSession.find(int(user_id), token)
+        if session is None:
             return None
+        user = session.user
+        user.login_token = token
         return user
 
     @classmethod
@@ -126,10 +134,71 @@ class User(UserMixin, BaseModel):
                 db.execute_sql("PRAGMA secure_delete = OFF")
 
     def set_password(self, password):
-        """Store a new password and rotate the session token (other sessions end)."""
+        """Store a new password and end every other session (this browser stays signed in)."""
         self.password_hash = passwords.hash_password(password)
-        self.session_token = secrets.token_hex(16)
-        self.save(only=[User.password_hash, User.session_token])
+        self.save(only=[User.password_hash])
+        UserSession.end_all(self, keep=getattr(self, "login_token", None))
+
+
+class UserSession(BaseModel):
+    """One signed-in browser. Its token is in the cookie; only its SHA-256 is stored here, so logout
+    (deleting the row) makes a copied cookie worthless, and a database leak yields no usable cookie."""
+
+    IDLE_DAYS = 30  # unused this long, a session ends (the remember-me cookie lasts as long)
+    user = ForeignKeyField(User, on_delete="CASCADE", index=True)
+    token_hash = CharField(max_length=64, unique=True)
+    agent = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "user_session"
+
+    @staticmethod
+    def digest(token):
+        """The stored form of a session token."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def start(cls, user, agent=""):
+        """Open a session for `user`; returns its token (the only copy). Idle sessions of the user end."""
+        token = secrets.token_urlsafe(32)
+        with db.atomic():
+            cutoff = utcnow() - datetime.timedelta(days=cls.IDLE_DAYS)
+            cls.delete().where((cls.user == user.id) & (cls.last_seen_at < cutoff)).execute()
+            cls.create(user=user.id, token_hash=cls.digest(token), agent=(agent or "")[:200])
+        return token
+
+    @classmethod
+    def find(cls, user_id, token):
+        """The live session with this token for this user (its user joined), or None."""
+        cutoff = utcnow() - datetime.timedelta(days=cls.IDLE_DAYS)
+        session = (cls.select(cls, User).join(User)
+                   .where((cls.token_hash == cls.digest(token)) & (cls.user == user_id) & (cls.last_seen_at >= cutoff))
+                   .first())
+        if session is not None and session.last_seen_at < utcnow() - datetime.timedelta(minutes=10):
+            # At most one write per session every ten minutes, not one per request.
+            cls.update(last_seen_at=utcnow()).where(cls.id == session.id).execute()
+        return session
+
+    @classmethod
+    def end(cls, token):
+        """End one session (logout): its cookie stops working, wherever it was copied."""
+        if token:
+            cls.delete().where(cls.token_hash == cls.digest(token)).execute()
+
+    @classmethod
+    def end_all(cls, user, keep=None):
+        """End every session of `user` ("log out everywhere"), except the one whose token is `keep`."""
+        query = cls.delete().where(cls.user == user.id)
+        if keep:
+            query = query.where(cls.token_hash != cls.digest(keep))
+        return query.execute()
+
+    @classmethod
+    def of_user(cls, user):
+        """The user's sessions, most recently used first."""
+        return cls.select().where(cls.user == user.id).order_by(cls.last_seen_at.desc(), cls.id.desc())
 
 
 class OwnedModel(BaseModel):

@@ -22,6 +22,20 @@ def short_day(day, today=None):
     return text
 
 
+BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("FxiOS", "Firefox"), ("CriOS", "Chrome"), ("Chrome/", "Chrome"),
+            ("Safari/", "Safari"))
+SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+           ("Mac OS X", "Mac"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def device(agent):
+    """'Chrome on Android' from a User-Agent string, enough to tell one's own devices apart."""
+    agent = agent or ""
+    browser = next((name for key, name in BROWSERS if key in agent), "A browser")
+    system = next((name for key, name in SYSTEMS if key in agent), "")
+    return f"{browser} on {system}" if system else browser
+
+
 def days_away(days):
     """'today', 'tomorrow', 'in 5 days'."""
     if days == 0:
@@ -34,7 +48,7 @@ def days_away(days):
 def init_app(app):
     """Register the filters and globals."""
     app.jinja_env.filters.update(initials=initials, fold=fold, short_day=short_day, days_away=days_away,
-                                 long_day=format_day)
+                                 long_day=format_day, device=device)
 
     @app.context_processor
     def inject_htmx():
