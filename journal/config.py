@@ -1,4 +1,5 @@
 """Configuration read from the environment, with safe defaults kept in the instance folder."""
+import datetime
 import os
 import secrets
 
@@ -49,6 +50,8 @@ def from_environment(instance_path, overrides):
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # As long as an unused server-side session lives (UserSession.IDLE_DAYS).
+        "REMEMBER_COOKIE_DURATION": datetime.timedelta(days=30),
         # The CSRF token lives as long as the session: a form left open for hours still saves.
         "WTF_CSRF_TIME_LIMIT": None,
         "PEOPLE_PAGE_SIZE": int(os.environ.get("PEOPLE_PAGE_SIZE", 50)),
