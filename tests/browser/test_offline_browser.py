@@ -10,7 +10,7 @@ import time
 
 from playwright.sync_api import expect
 
-from journal.models import Touch
+from journal.models import Gift, Promise, Touch
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, PHONE, sign_up
 from tests.browser.test_people_browser import assert_clean, seed_contact, shot, type_into, user_of
 
@@ -43,7 +43,7 @@ def outbox_size(page):
     return page.evaluate("RapportOutbox.all().then(items => items.length)")
 
 
-def capture_offline(page, context, contact_name, note=NOTE):
+def capture_offline(page, context, contact_name, note=NOTE, promise="", gift=""):
     """With the network cut: open the kept capture screen, choose a person seen before, type, Save."""
     context.set_offline(True)
     page.goto("/capture")
@@ -54,6 +54,12 @@ def capture_offline(page, context, contact_name, note=NOTE):
     suggestion.tap()
     expect(page.locator("#chosen")).to_contain_text(contact_name)
     type_into(page.locator("#note"), note)
+    if promise:
+        page.get_by_text("Add a promise").tap()
+        type_into(page.get_by_label("I promised to"), promise)
+    if gift:
+        page.get_by_text("Add a gift idea").tap()
+        type_into(page.get_by_label("Gift idea"), gift)
     page.get_by_role("button", name="Save").tap()
     expect(page.locator(".flash", has_text="Saved on this phone, will sync")).to_be_visible()
     expect(page.locator("[data-outbox-count]")).to_have_text(re.compile(r"^1 note unsynced"))
@@ -102,9 +108,10 @@ def test_installable(playwright, live_server, tmp_path, new_email):
 
 
 def test_capture_offline_reload_then_back_online(watch, page, context, live_server, app, signed_in_page, new_email):
-    """Offline: the note is kept on the phone, survives a reload, and is stored exactly once back online."""
-    prepare(page, app, new_email)
-    capture_offline(page, context, "Zoë Martin")
+    """Offline: the note (with a promise and a gift idea) is kept on the phone, survives a reload, and is
+    stored exactly once back online."""
+    contact_id = prepare(page, app, new_email)
+    capture_offline(page, context, "Zoë Martin", promise="send the brochure", gift="a book on sailing")
     shot(page, "offline-capture-saved.png")
 
     page.reload()
@@ -119,6 +126,10 @@ def test_capture_offline_reload_then_back_online(watch, page, context, live_serv
     assert outbox_size(page) == 0
     stored = touches_with(app, new_email, NOTE)
     assert len(stored) == 1
+    with app.app_context():
+        assert [(p.text, p.contact_id) for p in Promise.select().where(Promise.touch == stored[0].id)] == \
+            [("send the brochure", contact_id)]
+        assert [g.description for g in Gift.select().where(Gift.contact == contact_id)] == ["a book on sailing"]
 
     # Sending again (another tab, a Background Sync) never duplicates: the server knows the UUID.
     page.evaluate("RapportOutbox.replay()")
@@ -247,3 +258,29 @@ def test_logout_with_unsent_notes_warns_first(page, context, live_server, app, s
     expect(page).to_have_url(re.compile(r"/login"))
     assert page.evaluate(CUSTOMER_DATA_LEFT, "Zoë Martin") == []
     assert touches_with(app, new_email, NOTE) == []
+
+
+def test_a_new_version_takes_over_and_removes_the_old_files(page, live_server, app, signed_in_page):
+    """A changed static file installs a new service worker, which takes over and deletes the old cache."""
+    page.goto("/")
+    wait_for_service_worker(page)
+    before = page.evaluate("caches.keys()")
+    css = app.static_folder + "/css/app.css"
+    with open(css, "rb") as handle:
+        original = handle.read()
+    try:
+        with open(css, "ab") as handle:
+            handle.write(b"\n/* a new version */\n")
+        page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+        page.wait_for_function(
+            f"caches.keys().then(k => k.filter(n => n.startsWith('rapport-static-')).length === 1 && "
+            f"!k.includes({[n for n in before if n.startswith('rapport-static-')][0]!r}))", polling=200, timeout=15000)
+        page.reload()
+        wait_until_ready(page)
+        # The page now uses the new file, from the new cache.
+        href = page.locator('link[rel="stylesheet"]').get_attribute("href")
+        assert page.evaluate(f"caches.match({href!r}).then(r => r ? r.text() : '')").endswith("/* a new version */\n")
+        assert page.evaluate("caches.keys()").count("rapport-pages") == 1  # the kept pages survive an update
+    finally:
+        with open(css, "wb") as handle:
+            handle.write(original)
