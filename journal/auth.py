@@ -204,7 +204,8 @@ def account():
 def _sessions():
     """The account page's list of signed-in browsers, this one marked."""
     current = UserSession.digest(current_user.login_token)
-    return {"sessions": list(UserSession.of_user(current_user)), "current_session": current}
+    sessions = sorted(UserSession.of_user(current_user), key=lambda s: s.token_hash != current)  # this one first
+    return {"sessions": sessions, "current_session": current}
 
 
 @bp.route("/account/delete", methods=["POST"])
