@@ -23,6 +23,7 @@ from .web import render
 bp = Blueprint("exports", __name__)
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+QUOTED = frozenset(DANGEROUS + ("'",))  # first characters (after spaces) that csv_safe quotes
 CHUNK = 500  # contacts per batch of queries: memory stays flat whatever the account's size
 
 
@@ -31,14 +32,14 @@ def csv_safe(value):
     quote, gets a leading quote. Numbers and dates are left alone."""
     if not isinstance(value, str):
         return value
-    if value.lstrip(" ")[:1] in DANGEROUS + ("'",):
+    if value.lstrip(" ")[:1] in QUOTED:
         return "'" + value
     return value
 
 
 def csv_unsafe(value):
     """Undo csv_safe (for import): the exact text that was exported."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].lstrip(" ")[:1] in DANGEROUS + ("'",):
+    if isinstance(value, str) and value.startswith("'") and value[1:].lstrip(" ")[:1] in QUOTED:
         return value[1:]
     return value
 
@@ -247,58 +248,67 @@ def write_xlsx(path, rows):
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                           "strings_to_urls": False, "strings_to_numbers": False})
     bold = workbook.add_format({"bold": True, "bg_color": "#DCEFE8", "border": 1})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    sheets, counts = {}, {}
+    formats = {"date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+               "time": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+               "wrap": workbook.add_format({"text_wrap": True, "valign": "top"})}
+    sheets, writers, counts = {}, {}, {}
     for name, headers in SHEETS.items():
         sheet = workbook.add_worksheet(name)
         sheet.freeze_panes(1, 0)
         for col, header in enumerate(headers):
             sheet.set_column(col, col, WIDTHS.get(header, max(12, len(header) + 2)))
             sheet.write_string(0, col, header, bold)
-        sheets[name], counts[name] = sheet, 0
+        sheets[name], writers[name], counts[name] = sheet, _cell_writers(sheet, formats), 0
     # constant_memory keeps one row per sheet in memory; each sheet only ever moves forward.
     for name, row in rows:
-        sheet = sheets[name]
-        counts[name] += 1
+        count = counts[name] = counts[name] + 1
+        write = writers[name]
         for col, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            if isinstance(value, datetime.datetime):
-                sheet.write_datetime(counts[name], col, value, time_format)
-            elif isinstance(value, datetime.date):
-                sheet.write_datetime(counts[name], col, datetime.datetime.combine(value, datetime.time()), date_format)
-            elif isinstance(value, bool):
-                sheet.write_boolean(counts[name], col, value)
-            elif isinstance(value, (int, float)):
-                sheet.write_number(counts[name], col, value)
-            else:
-                text = str(value)
-                sheet.write_string(counts[name], col, text, wrap if "\n" in text else None)
+            if value is not None:
+                write[value.__class__](count, col, value)
     for name, sheet in sheets.items():
         sheet.autofilter(0, 0, max(counts[name], 1), len(SHEETS[name]) - 1)
     workbook.close()
+
+
+def _cell_writers(sheet, formats):
+    """{type: write(row, col, value)}: XlsxWriter's typed call for each type of value, text for any other."""
+    def text(row, col, value):
+        """Text as a string cell (wrapped when it has several lines); empty text writes no cell."""
+        value = str(value)
+        if value:
+            sheet.write_string(row, col, value, formats["wrap"] if "\n" in value else None)
+
+    writers = collections.defaultdict(lambda: text)
+    writers.update({
+        str: text, bool: sheet.write_boolean, int: sheet.write_number, float: sheet.write_number,
+        datetime.datetime: lambda row, col, value: sheet.write_datetime(row, col, value, formats["time"]),
+        datetime.date: lambda row, col, value: sheet.write_datetime(row, col, value, formats["date"]),
+    })
+    return writers
 
 
 def write_csv(stream, headers, rows):
     """Write one sheet as CSV (UTF-8 with BOM for spreadsheet apps), every text cell formula-safe."""
     writer = csv.writer(stream)
     writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if v is None else _csv_value(v) for v in row])
+    writer.writerows(map(_csv_row, rows))
 
 
-def _csv_value(value):
-    """A cell as CSV text: ISO dates, plain numbers, safe strings."""
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return value
+CSV_CELLS = {  # by exact type; anything else goes through _csv_text
+    type(None): lambda value: "", str: csv_safe, int: lambda value: value, float: lambda value: value,
+    bool: lambda value: "yes" if value else "no", datetime.date: datetime.date.isoformat,
+    datetime.datetime: lambda value: value.isoformat(" ", "minutes"),
+}
+
+
+def _csv_row(row):
+    """A row's cells as CSV values: ISO dates, plain numbers, yes/no, formula-safe text, '' for nothing."""
+    return [CSV_CELLS.get(value.__class__, _csv_text)(value) for value in row]
+
+
+def _csv_text(value):
+    """Any other value as formula-safe text."""
     return csv_safe(str(value))
 
 
@@ -367,7 +377,7 @@ def csv_zip():
             for name, writer in writers.items():
                 writer.writerow(SHEETS[name])
             for name, row in sheet_rows(current_user, selected_contacts(current_user), datetime.date.today()):
-                writers[name].writerow(["" if v is None else _csv_value(v) for v in row])
+                writers[name].writerow(_csv_row(row))
         finally:
             for handle in files.values():
                 handle.close()
