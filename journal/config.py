@@ -58,6 +58,8 @@ def from_environment(instance_path, overrides):
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down: count in each process's memory until it is back, rather than fail every login with a 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # How many reverse proxies (nginx: 1) stand in front of the app and set X-Forwarded-For/-Proto.
         # 0 ignores those headers, which any client could otherwise forge.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),

@@ -1,4 +1,8 @@
 """Login and sign-up throttling: per address and per account, 429 with a clear message."""
+import shutil
+import subprocess
+import time
+
 import pytest
 from conftest import PASSWORD, csrf_from
 
@@ -93,3 +97,47 @@ def test_without_trusted_proxies_forwarded_headers_are_ignored(throttled):
         from journal.models import AuditEvent
 
         assert {e.ip for e in AuditEvent.select()} == {"10.0.0.1"}
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A private Redis on a Unix socket (no TCP port), for as long as this module's tests run."""
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.skip("redis-server is not installed (apt-get install redis-server): the shared rate-limit storage test is skipped")
+    folder = tmp_path_factory.mktemp("redis")
+    socket = folder / "redis.sock"
+    process = subprocess.Popen([server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no",
+                                "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if socket.exists():
+            break
+        time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("redis-server did not start")
+    yield f"redis+unix://{socket}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_counts_in_redis_are_shared_by_every_instance(tmp_path, database_url, redis_url):
+    """RATELIMIT_STORAGE_URI=redis://…: a second instance (here: the app created again) sees the first one's counts."""
+    first = throttled_app(tmp_path, database_url, RATELIMIT_STORAGE_URI=redis_url)
+    for i in range(10):
+        assert attempt(first.test_client(), f"user{i}@example.com", "wrong password", address="10.7.0.1").status_code == 422
+    second = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": True, "DATABASE_URL": database_url,
+                         "RATELIMIT_STORAGE_URI": redis_url})
+    blocked = attempt(second.test_client(), "user10@example.com", "wrong password", address="10.7.0.1")
+    assert blocked.status_code == 429 and "Too many attempts" in blocked.get_data(as_text=True)
+    # With memory:// (one process) each instance counts alone: what Redis is for.
+    alone = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": True, "DATABASE_URL": database_url})
+    assert attempt(alone.test_client(), "user11@example.com", "wrong password", address="10.7.0.1").status_code == 422
+
+
+def test_logins_go_on_and_stay_limited_while_redis_is_down(tmp_path, database_url):
+    """An unreachable Redis: each instance counts in its own memory meanwhile, so no 500 and no free-for-all."""
+    app = throttled_app(tmp_path, database_url, RATELIMIT_STORAGE_URI=f"redis+unix://{tmp_path / 'no-redis.sock'}")
+    client = app.test_client()
+    statuses = [attempt(client, "ada@example.com", "wrong password", address=f"10.8.0.{i}").status_code for i in range(6)]
+    assert statuses == [422] * 5 + [429]
