@@ -58,10 +58,16 @@ def database_url(tmp_path):
 
 
 def close_app_database(app):
-    """Close the connection of this app's own database (the global proxy may point at another app's by now)."""
+    """Close this app's connections (the global proxy may point at another app's database by now).
+
+    A pool (SQLite files always; postgresql+pool:// URLs) keeps its connections open after close(): close them all,
+    or every test would leave some behind.
+    """
     for database in (app.extensions["peewee"], db):
         if not database.is_closed():
             database.close()
+        if hasattr(database, "close_all"):
+            database.close_all()
 
 
 @pytest.fixture
