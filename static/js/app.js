@@ -523,8 +523,23 @@
       if (search && URLS.search && location.pathname.indexOf(URLS.search) === 0) { search.hidden = false; }
       listKeptPages(page);
     }
+    forgetAnotherUsersPages();
     rememberPerson();
     refreshBar().then(function () { if (navigator.onLine) { syncNow(); } });
+  }
+
+  /* Someone else logs in on this phone (the last user's session expired without a logout): the kept
+     pages and recent people were theirs, so they go. Their unsent notes stay, waiting for them. */
+  function forgetAnotherUsersPages() {
+    var user = currentUser();
+    if (!user) { return; }
+    var owner;
+    try { owner = localStorage.getItem("rapport:owner"); } catch (e) { return; }
+    if (owner && owner !== user) {
+      try { localStorage.removeItem(PEOPLE_KEY); localStorage.removeItem("rapport:draft:capture"); } catch (e) { /* ignore */ }
+      if (window.caches) { caches.delete("rapport-pages"); }
+    }
+    try { localStorage.setItem("rapport:owner", user); } catch (e) { /* ignore */ }
   }
 
   /* On the offline page: links to the pages this phone keeps (read from the service worker's cache). */

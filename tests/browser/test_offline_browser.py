@@ -284,3 +284,19 @@ def test_a_new_version_takes_over_and_removes_the_old_files(page, live_server, a
     finally:
         with open(css, "wb") as handle:
             handle.write(original)
+
+
+def test_another_user_on_the_same_phone_does_not_see_the_last_users_pages(page, context, live_server, app,
+                                                                          signed_in_page, new_email):
+    """The first user's session expires without a logout; whoever logs in next cannot open their kept briefs."""
+    contact_id = prepare(page, app, new_email)
+    context.clear_cookies()
+    sign_up(page, "someone-else@example.com")
+    wait_until_ready(page)
+    page.wait_for_function("caches.open('rapport-pages').then(c => c.match('/people/%d')).then(r => !r)" % contact_id,
+                           polling=200)
+    context.set_offline(True)
+    page.goto(f"/people/{contact_id}")
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("Zoë")
+    assert page.evaluate("localStorage.getItem('rapport:people')") is None
