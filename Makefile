@@ -41,3 +41,12 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python tests/bench/search.py
 	$(BIN)/python tests/bench/export.py
 	$(BIN)/python tests/bench/pageweight.py
+
+# Load test (docs/benchmarks.md): locust is installed here only, never by `make test`.
+.PHONY: loadtest
+$(VENV)/.load-installed: requirements-load.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-load.txt
+	touch $@
+
+loadtest: $(VENV)/.load-installed
+	$(BIN)/python tests/load/run.py $(LOADTEST_ARGS)
