@@ -99,8 +99,8 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
                     ", ".join(i.name for i in interests.get(cid, ()) if not i.family_member_id),
                     next_date[0] if next_date else None,
                     ImportantDate.title(next_date[3], members, c) if next_date else "",
-                    c.last_touch_at, by["open_promises"].get(cid, 0),
-                    c.cadence_days, c.how_we_met, c.goals, c.challenges, c.how_to_help, c.ideas_to_give, c.feel_important,
+                    c.last_touch_at, by["open_promises"].get(cid, 0), c.cadence_days,
+                    c.how_we_met, c.goals, c.challenges, c.how_to_help, c.ideas_to_give, c.feel_important,
                 ]
             if "Family" in wanted:
                 for m in family:
@@ -221,7 +221,8 @@ def _grouped(user, ids, wanted):
         by["dates"] = group(dates)
         by["birthdays"] = {d.family_member_id: d for d in dates if d.kind == "birthday" and d.family_member_id}
     if "Touches" in wanted:
-        fields = (TouchContact.contact, Touch.id, Touch.happened_at, Touch.kind, Touch.note, Touch.pulse, Touch.give_ask)
+        fields = (TouchContact.contact, Touch.id, Touch.happened_at, Touch.kind, Touch.note, Touch.pulse,
+                  Touch.give_ask)
         touches = (Touch.select(*fields).join(TouchContact)
                    .where((Touch.user == user) & TouchContact.contact.in_(chunk))
                    .order_by(TouchContact.happened_at.desc()))
@@ -230,7 +231,8 @@ def _grouped(user, ids, wanted):
                   .where(TouchContact.touch.in_(TouchContact.select(TouchContact.touch)
                                                 .where(TouchContact.contact.in_(chunk))))
                   .group_by(TouchContact.touch).having(fn.COUNT(TouchContact.id) > 1))
-        links = TouchContact.select(TouchContact.touch, Contact.name).join(Contact).where(TouchContact.touch.in_(shared))
+        links = (TouchContact.select(TouchContact.touch, Contact.name).join(Contact)
+                 .where(TouchContact.touch.in_(shared)))
         by["touch_people"] = group(db.execute(links), lambda link: link[1])
     if "Promises" in wanted:
         by["promises"] = group(rows(Promise, Promise.text, Promise.due_on, Promise.done_at, order=[Promise.due_on]))
