@@ -3,12 +3,17 @@
 Each export runs in a fresh process, so the peak resident memory measured is the export's own
 (the process's baseline, Python and the app, is printed beside it).
 
-Usage: .venv/bin/python tests/bench/export.py [--contacts N] [--seed S] [--runs R] [--db PATH]
+Usage: .venv/bin/python tests/bench/export.py [--contacts N] [--seed S] [--runs R] [--db PATH] [--writers]
 
 --db keeps the database at PATH (built there once, migrated and reused by later runs) instead of a temporary folder.
+--writers compares, on the very same rows (gathered once), the app's XlsxWriter workbook with the same sheets
+written by other libraries where they are installed (rustpy-xlsxwriter, pyexcelerate; not app requirements).
 """
 import argparse
+import datetime
+import importlib.metadata
 import os
+import pickle
 import random
 import resource
 import sqlite3
@@ -91,6 +96,106 @@ def measure(path, runs):
         print(f"| GET {url} | {seconds:.2f} | {each} | {size / 1e6:.1f} | {peak:.0f} | {baseline:.0f} |")
 
 
+def dump_rows(path, out):
+    """Gather the bench user's rows once, as the XLSX export does, and pickle them to `out` by sheet."""
+    from journal import create_app
+    from journal.exports import SHEETS, sheet_rows
+    from journal.models import Contact, User
+
+    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{path}"})
+    with app.app_context():
+        user = User.by_email(EMAIL)
+        sheets = {name: [] for name in SHEETS}
+        for name, row in sheet_rows(user, Contact.alphabetical(user), datetime.date.today()):
+            sheets[name].append(row)
+    with open(out, "wb") as handle:
+        pickle.dump(sheets, handle)
+
+
+def xlsxwriter_book(sheets, path):
+    """The app's own writer, journal.exports.write_xlsx (XlsxWriter in constant-memory mode)."""
+    from journal.exports import write_xlsx
+
+    write_xlsx(path, ((name, row) for name, rows in sheets.items() for row in rows))
+
+
+def rustpy_book(sheets, path):
+    """rustpy-xlsxwriter: same sheets, bold header, widths, frozen header row and filters; one date-time format."""
+    import rustpy_xlsxwriter
+    from journal.exports import SHEETS, WIDTHS
+
+    def records(headers, rows):
+        """The rows as the {header: value} records the library takes, made as it reads them."""
+        return (dict(zip(headers, row)) for row in rows)
+
+    rustpy_xlsxwriter.write_worksheets(
+        [(name, records(SHEETS[name], rows)) for name, rows in sheets.items()], path,
+        freeze_panes={"general": {"row": 1, "col": 0}}, bold_headers=True, autofilter={name: True for name in sheets},
+        column_widths={name: [WIDTHS.get(h, max(12, len(h) + 2)) for h in SHEETS[name]] for name in sheets},
+        datetime_format="yyyy-mm-dd hh:mm")
+
+
+def pyexcelerate_book(sheets, path):
+    """PyExcelerate: same cells, frozen header row, widths and date formats by column; it has no filters, and
+    it turns text that starts with = into a formula, so the app could not use it as it is."""
+    from pyexcelerate import Format, Panes, Style, Workbook
+    from journal.exports import SHEETS, WIDTHS
+
+    workbook = Workbook()
+    for name, rows in sheets.items():
+        sheet = workbook.new_sheet(name, data=[SHEETS[name]] + rows)
+        sheet.panes = Panes(0, 1)
+        for col, header in enumerate(SHEETS[name], start=1):
+            kinds = {type(row[col - 1]) for row in rows[:200]}
+            style = Style(size=WIDTHS.get(header, max(12, len(header) + 2)))
+            if datetime.datetime in kinds:
+                style.format = Format("yyyy-mm-dd hh:mm")
+            elif datetime.date in kinds:
+                style.format = Format("yyyy-mm-dd")
+            sheet.set_col_style(col, style)
+    workbook.save(path)
+
+
+WRITERS = {"xlsxwriter": xlsxwriter_book, "rustpy-xlsxwriter": rustpy_book, "pyexcelerate": pyexcelerate_book}
+
+
+def writer_child(name, rows_path, out):
+    """In a fresh process: load the rows, write them with one library, report seconds, size and peak RSS."""
+    for module in ("journal.exports", name.replace("-", "_")):  # imports are not the writer's time
+        importlib.import_module(module)
+    with open(rows_path, "rb") as handle:
+        sheets = pickle.load(handle)
+    reset_peak_rss()
+    baseline = peak_rss_mb()
+    start = time.perf_counter()
+    WRITERS[name](sheets, out)
+    seconds = time.perf_counter() - start
+    print(f"{seconds:.2f} {os.path.getsize(out)} {baseline:.0f} {peak_rss_mb():.0f}")
+
+
+def compare_writers(path, runs, tmp):
+    """Write the same rows with each installed library, `runs` times each in fresh processes (medians)."""
+    rows_path = os.path.join(tmp, "rows.pickle")
+    dump_rows(path, rows_path)
+    print("| writer | version | seconds (median) | runs | size MB | peak RSS MB | baseline RSS MB (rows loaded) |")
+    print("|---|---|---:|---|---:|---:|---:|")
+    for name in WRITERS:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            print(f"| {name} | not installed here | | | | | |")
+            continue
+        results = []
+        for _ in range(runs):
+            out = subprocess.run([sys.executable, __file__, "--writer-child", name, rows_path,
+                                  os.path.join(tmp, "out.xlsx")], capture_output=True, text=True, check=True)
+            results.append([float(v) for v in out.stdout.split()])
+        each = ", ".join(f"{r[0]:.2f}" for r in results)
+        label = f"{name} (the app's write_xlsx)" if name == "xlsxwriter" else name
+        print(f"| {label} | {version} | {statistics.median(r[0] for r in results):.2f} | {each} | "
+              f"{results[-1][1] / 1e6:.1f} | {max(r[3] for r in results):.0f} | {max(r[2] for r in results):.0f} |")
+
+
 def main():
     """Build the data once, then export in fresh processes."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -98,10 +203,14 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db")
+    parser.add_argument("--writers", action="store_true")
     parser.add_argument("--child", nargs=2)
+    parser.add_argument("--writer-child", nargs=3)
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
+    if args.writer_child:
+        return writer_child(*args.writer_child)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.abspath(args.db) if args.db else os.path.join(tmp, "bench.sqlite3")
         os.environ["INSTANCE_PATH"] = os.path.dirname(path)
@@ -111,7 +220,10 @@ def main():
         conn.close()
         print(f"Data: {contacts} contacts, {touches} touches. Each export in a fresh process, {args.runs} runs.")
         print()
-        measure(path, args.runs)
+        if args.writers:
+            compare_writers(path, args.runs, tmp)
+        else:
+            measure(path, args.runs)
 
 
 if __name__ == "__main__":
