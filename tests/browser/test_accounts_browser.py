@@ -66,7 +66,7 @@ def test_log_out_and_log_in_again(signed_in_page, watch, live_server, new_email,
     expect(page).to_have_url("/account")
     expect(page.get_by_text(new_email)).to_be_visible()
 
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     expect(page).to_have_url(LOGIN_URL)
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("You are logged out.")

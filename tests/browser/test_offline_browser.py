@@ -223,7 +223,7 @@ def test_logout_then_offline_leaves_no_customer_data(page, context, live_server,
     assert page.evaluate(CUSTOMER_DATA_LEFT, "Zoë Martin") != []  # the check can see what is kept
 
     page.goto("/account")
-    page.get_by_role("button", name="Log out").tap()
+    page.get_by_role("button", name="Log out", exact=True).tap()
     expect(page).to_have_url(re.compile(r"/login"))
     page.wait_for_load_state("networkidle")
 
@@ -245,7 +245,7 @@ def test_logout_with_unsent_notes_warns_first(page, context, live_server, app, s
     wait_until_ready(page)
 
     with page.expect_event("dialog") as asked:
-        page.get_by_role("button", name="Log out").tap()
+        page.get_by_role("button", name="Log out", exact=True).tap()
     assert "1 note is only on this phone" in asked.value.message
     asked.value.dismiss()
     expect(page.locator("[data-outbox-count]")).to_contain_text("1 note unsynced")
@@ -253,7 +253,7 @@ def test_logout_with_unsent_notes_warns_first(page, context, live_server, app, s
     assert outbox_size(page) == 1
 
     with page.expect_event("dialog") as asked:
-        page.get_by_role("button", name="Log out").tap()
+        page.get_by_role("button", name="Log out", exact=True).tap()
     asked.value.accept()
     expect(page).to_have_url(re.compile(r"/login"))
     assert page.evaluate(CUSTOMER_DATA_LEFT, "Zoë Martin") == []
