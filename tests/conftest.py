@@ -3,6 +3,7 @@
 The database is a temporary SQLite file, or, when TEST_DATABASE_URL names a PostgreSQL database the
 tests may wipe, that database with its public schema dropped and re-created before each test.
 """
+import contextlib
 import os
 import re
 
@@ -172,3 +173,18 @@ def ada(login):
 def bob(login):
     """Bob, a second user, logged in."""
     return login("bob@example.com")
+
+
+@contextlib.contextmanager
+def appended_to_static(app, filename, text):
+    """A static file with `text` appended while the block runs (a new version of it), then restored."""
+    path = os.path.join(app.static_folder, filename)
+    with open(path, "rb") as handle:
+        original = handle.read()
+    try:
+        with open(path, "ab") as handle:
+            handle.write(text.encode())
+        yield path
+    finally:
+        with open(path, "wb") as handle:
+            handle.write(original)

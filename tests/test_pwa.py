@@ -8,7 +8,7 @@ import uuid
 import brotli
 
 from journal.models import Contact, Touch
-from tests.conftest import csrf_from
+from tests.conftest import appended_to_static, csrf_from
 
 OUTBOX = {"X-Rapport-Outbox": "1"}
 
@@ -56,19 +56,11 @@ def test_service_worker_is_served_from_the_root_and_precaches_current_files(clie
     assert 'request.headers.get("HX-Request")' in body
 
 
-def test_service_worker_version_follows_the_files(app, client, tmp_path):
+def test_service_worker_version_follows_the_files(app, client):
     """A changed static file changes its URL and the worker's cache name (a new version takes over)."""
     before = client.get("/sw.js").get_data(as_text=True)
-    css = app.static_folder + "/css/app.css"
-    with open(css, "rb") as handle:
-        original = handle.read()
-    try:
-        with open(css, "ab") as handle:
-            handle.write(b"\n/* changed */\n")
+    with appended_to_static(app, "css/app.css", "\n/* changed */\n"):
         after = client.get("/sw.js").get_data(as_text=True)
-    finally:
-        with open(css, "wb") as handle:
-            handle.write(original)
     version = lambda body: re.search(r'const VERSION = "(\w+)"', body).group(1)  # noqa: E731
     assert version(before) != version(after)
     assert re.search(r"app\.css\?v=\w+", before).group(0) != re.search(r"app\.css\?v=\w+", after).group(0)

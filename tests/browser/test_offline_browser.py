@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from journal.models import Gift, Promise, Touch
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, PHONE, sign_up
+from tests.conftest import appended_to_static
 from tests.browser.test_people_browser import assert_clean, seed_contact, shot, type_into, user_of
 
 NOTE = "Léa passed her violin exam; they move the warehouse to Lyon in May."
@@ -265,12 +266,7 @@ def test_a_new_version_takes_over_and_removes_the_old_files(page, live_server, a
     page.goto("/")
     wait_for_service_worker(page)
     before = page.evaluate("caches.keys()")
-    css = app.static_folder + "/css/app.css"
-    with open(css, "rb") as handle:
-        original = handle.read()
-    try:
-        with open(css, "ab") as handle:
-            handle.write(b"\n/* a new version */\n")
+    with appended_to_static(app, "css/app.css", "\n/* a new version */\n"):
         page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
         page.wait_for_function(
             f"caches.keys().then(k => k.filter(n => n.startsWith('rapport-static-')).length === 1 && "
@@ -281,9 +277,6 @@ def test_a_new_version_takes_over_and_removes_the_old_files(page, live_server, a
         href = page.locator('link[rel="stylesheet"]').get_attribute("href")
         assert page.evaluate(f"caches.match({href!r}).then(r => r ? r.text() : '')").endswith("/* a new version */\n")
         assert page.evaluate("caches.keys()").count("rapport-pages") == 1  # the kept pages survive an update
-    finally:
-        with open(css, "wb") as handle:
-            handle.write(original)
 
 
 def test_another_user_on_the_same_phone_does_not_see_the_last_users_pages(page, context, live_server, app,
