@@ -180,9 +180,11 @@ def _grouped(user, ids, wanted):
     chunk = _id_list(ids)
 
     def rows(model, *fields, order):
-        """This user's rows of a model for these contacts, the contact id first."""
+        """This user's rows of a model for these contacts, the contact id first, in `order` within a contact."""
         fields = (model.contact, *fields)
-        return _fetch(model.for_user(user, *fields).where(model.contact.in_(chunk)).order_by(*order), fields)
+        # Ordered by contact first, the database reads the contact index, not every row of the user (measured).
+        query = model.for_user(user, *fields).where(model.contact.in_(chunk)).order_by(model.contact, *order)
+        return _fetch(query, fields)
 
     def group(rows, value=lambda row: row):
         """{contact id: [value(row), ...]} for rows whose first column is the contact id."""
@@ -225,7 +227,7 @@ def _grouped(user, ids, wanted):
                   Touch.give_ask)
         touches = (Touch.select(*fields).join(TouchContact)
                    .where((Touch.user == user) & TouchContact.contact.in_(chunk))
-                   .order_by(TouchContact.happened_at.desc()))
+                   .order_by(TouchContact.contact, TouchContact.happened_at.desc()))
         by["touches"] = group(_fetch(touches, fields))
         shared = (TouchContact.select(TouchContact.touch)
                   .where(TouchContact.touch.in_(TouchContact.select(TouchContact.touch)
