@@ -430,6 +430,12 @@
     if (isCapturePost(event)) { queueCapture(elt); }
     else if (elt && elt.id === "who") { localSuggestions(elt.value); }
     else if (elt && elt.id === "q") { searchOffline(); }
+    else {
+      // Any other change needs the server; what was typed stays in the form for another try.
+      flash("No connection: that needs the network, and nothing was changed. Only new notes (Capture) are kept on this phone.",
+        "warning", "offline");
+      window.scrollTo(0, 0);
+    }
   });
 
   function searchOffline() {
