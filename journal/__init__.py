@@ -31,11 +31,11 @@ def create_app(test_config=None):
     limiter.init_app(app)
     templating.init_app(app)
 
-    from . import (auth, backup, calendar, capture, exports, gestures, gifts, imports, ops, people, promises, pwa, search, today,
-                   touches)
+    from . import (auth, backup, calendar, capture, export_jobs, exports, gestures, gifts, imports, ops, people,
+                   promises, pwa, search, today, touches)
 
     for blueprint in (ops.bp, auth.bp, today.bp, people.bp, search.bp, capture.bp, touches.bp, promises.bp,
-                      gifts.bp, gestures.bp, exports.bp, calendar.bp, backup.bp, imports.bp, pwa.bp):
+                      gifts.bp, gestures.bp, exports.bp, calendar.bp, backup.bp, imports.bp, pwa.bp, export_jobs.bp):
         app.register_blueprint(blueprint)
     ops.init_app(app)
     pwa.init_app(app)

@@ -62,13 +62,18 @@ WIDTHS = {"id": 8, "contact id": 10, "touch id": 10, "note": 60, "notes": 40, "f
           "how I can help": 36, "ideas to give": 36, "what makes them feel important": 36, "link": 30}
 
 
-def selected_contacts(user):
-    """The contacts an export covers: all, those of the filtered people list (?tag=...), or of a search (?q=...)."""
-    query = Contact.alphabetical(user, request.args.get("tag", "").strip() or None)
-    text = request.args.get("q", "").strip()
-    if text:
-        query = query.where(Contact.id.in_(contact_ids_matching(user, text)))
+def selected_contacts(user, tag="", q=""):
+    """The contacts an export covers: all, those of a tag (the filtered people list), or of a search."""
+    query = Contact.alphabetical(user, tag or None)
+    if q:
+        query = query.where(Contact.id.in_(contact_ids_matching(user, q)))
     return query
+
+
+def filters(source=None):
+    """The export's (tag, q) from the query string (or a form)."""
+    source = request.args if source is None else source
+    return source.get("tag", "").strip()[:200], source.get("q", "").strip()[:200]
 
 
 def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
@@ -339,9 +344,9 @@ def _temp_file(suffix):
 @login_required
 def index():
     """The export page: what can be taken away, in which format."""
-    tag, q = request.args.get("tag", "").strip(), request.args.get("q", "").strip()
+    tag, q = filters()
     return render("exports/index.html", section="people", tag=tag, q=q,
-                  count=selected_contacts(current_user).count())
+                  count=selected_contacts(current_user, tag, q).count())
 
 
 @bp.route("/export.xlsx")
@@ -349,7 +354,7 @@ def index():
 def xlsx():
     """Everything (or the filtered people) as one workbook, a sheet per kind."""
     path = _temp_file(".xlsx")
-    write_xlsx(path, sheet_rows(current_user, selected_contacts(current_user), datetime.date.today()))
+    write_xlsx(path, sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today()))
     return _download(path, f"rapport-{_stamp()}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -360,7 +365,7 @@ def contacts_csv():
     """The Contacts sheet as CSV (also the import format)."""
     stream = io.StringIO()
     stream.write("\ufeff")
-    rows = (row for _, row in sheet_rows(current_user, selected_contacts(current_user), datetime.date.today(),
+    rows = (row for _, row in sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today(),
                                          sheets=["Contacts"]))
     write_csv(stream, SHEETS["Contacts"], rows)
     response = _download(io.BytesIO(stream.getvalue().encode("utf-8")), f"rapport-contacts-{_stamp()}.csv",
@@ -373,6 +378,12 @@ def contacts_csv():
 def csv_zip():
     """One CSV per sheet, zipped; each sheet goes to its own temporary file as rows come (flat memory)."""
     path = _temp_file(".zip")
+    write_zip(path, sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today()))
+    return _download(path, f"rapport-{_stamp()}.zip", "application/zip")
+
+
+def write_zip(path, rows):
+    """Write one CSV per sheet into a zip; each sheet goes to its own temporary file as rows come (flat memory)."""
     with tempfile.TemporaryDirectory() as folder:
         files = {name: open(os.path.join(folder, f"{name.lower()}.csv"), "w", encoding="utf-8-sig", newline="")
                  for name in SHEETS}
@@ -380,7 +391,7 @@ def csv_zip():
             writers = {name: csv.writer(handle) for name, handle in files.items()}
             for name, writer in writers.items():
                 writer.writerow(SHEETS[name])
-            for name, row in sheet_rows(current_user, selected_contacts(current_user), datetime.date.today()):
+            for name, row in rows:
                 writers[name].writerow(_csv_row(row))
         finally:
             for handle in files.values():
@@ -388,14 +399,13 @@ def csv_zip():
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             for name in SHEETS:
                 archive.write(os.path.join(folder, f"{name.lower()}.csv"), f"{name.lower()}.csv")
-    return _download(path, f"rapport-{_stamp()}.zip", "application/zip")
 
 
-def _download(source, filename, mimetype):
-    """Send a file as a download; a cookie tells the page the download has started (see app.js)."""
-    audit("export", detail=f"{filename.rsplit('.', 1)[-1]}"
-          + (f" tag={request.args['tag'][:40]}" if request.args.get("tag") else "")
-          + (" search" if request.args.get("q") else ""))
+def _download(source, filename, mimetype, tag=None, q=None):
+    """Send a file as a download (audited); a cookie tells the page the download has started (see app.js)."""
+    if tag is None:
+        tag, q = filters()
+    audit("export", detail=f"{filename.rsplit('.', 1)[-1]}" + (f" tag={tag[:40]}" if tag else "") + (" search" if q else ""))
     response = send_file(source, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
     response.headers["Cache-Control"] = "no-store"
     token = request.args.get("token", "")

@@ -2,6 +2,7 @@
 and changes nothing. New routes are picked up from app.url_map automatically."""
 import json
 
+from test_export_jobs import prepare, until_ready
 from test_people import add_contact, add_family
 from test_touches import capture
 
@@ -34,6 +35,8 @@ def test_every_id_route_refuses_another_users_ids(app, ada, bob):
     capture(ada, [cid], note="private", promise_text="send it", promise_due="2026-12-01", gift_idea="book")
     ada.post(f"/people/{cid}/gestures", data={"text": "Call", "due_on": "2026-12-03"})
     bobs_contact = add_contact(bob, name="Bob's own client", phones="", emails="")
+    _, job_id = prepare(ada, format="xlsx")  # an export prepared in the background
+    until_ready(ada, job_id)
     with app.app_context():
         ids = {
             "contact_id": cid,
@@ -43,6 +46,7 @@ def test_every_id_route_refuses_another_users_ids(app, ada, bob):
             "promise_id": Promise.get().id,
             "gift_id": Gift.get().id,
             "gesture_id": Gesture.get().id,
+            "job_id": job_id,
         }
         before = snapshot()
     checked = []
@@ -69,4 +73,5 @@ def test_every_id_route_refuses_another_users_ids(app, ada, bob):
                 checked.append(f"{method} {rule.rule}")
     with app.app_context():
         assert snapshot() == before
+    assert ada.get(f"/export/jobs/{job_id}/file").status_code == 200  # still there for its owner
     assert len(set(checked)) >= 25  # the sweep really covered the id routes

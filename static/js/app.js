@@ -30,6 +30,9 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.elt;
     if (!target || !target.querySelector) { return; }
+    // A prepared export: fetch it at once (the link stays, for browsers that hold the download back).
+    var ready = target.matches("[data-autodownload]") ? target : target.querySelector("[data-autodownload]");
+    if (ready && !ready.hasAttribute("data-fetched")) { ready.setAttribute("data-fetched", ""); ready.click(); }
     var first = target.querySelector("[autofocus], .has-error input, .has-error textarea, .has-error select");
     if (first && typeof first.focus === "function") {
       first.focus({ preventScroll: true });
