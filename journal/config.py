@@ -63,6 +63,8 @@ def from_environment(instance_path, overrides):
         # How many reverse proxies (nginx: 1) stand in front of the app and set X-Forwarded-For/-Proto.
         # 0 ignores those headers, which any client could otherwise forge.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
+        # Exports prepared in the background (progress bar): a folder every app process can read.
+        "EXPORT_JOBS_DIR": os.environ.get("EXPORT_JOBS_DIR", os.path.join(instance_path, "exports")),
     }
     settings.update(overrides)
     return settings

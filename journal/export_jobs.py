@@ -1,7 +1,7 @@
 """Big exports prepared in the background: the page shows a progress bar, then the file to download.
 
-A job is a JSON file beside its output in the instance folder (`exports/`), so any worker process of this
-machine can answer the progress poll; the thread that writes the file updates it every few people.
+A job is a JSON file beside its output in EXPORT_JOBS_DIR (`instance/exports/`), so any worker process that
+shares the folder can answer the progress poll; the thread that writes the file updates it every few people.
 """
 import datetime
 import json
@@ -32,7 +32,7 @@ STEP = 100  # people between two progress updates
 
 def _folder():
     """Where jobs and their files live."""
-    folder = os.path.join(current_app.instance_path, "exports")
+    folder = current_app.config["EXPORT_JOBS_DIR"]
     os.makedirs(folder, exist_ok=True)
     return folder
 
