@@ -398,18 +398,18 @@ def report(results, meta):
         if r["kill"]:
             k = r["kill"]
             respawn = f"{k['respawned_s']:.1f} s" if k["respawned_s"] is not None else "not within 60 s"
-            moment = ("while one of its threads was inside fdatasync, committing a write" if k["mid_commit"]
+            moment = ("while one of its threads was inside fdatasync (committing a write)" if k["mid_commit"]
                       else "at a moment when none of its threads was committing")
             cut = ", ".join(f"{n} {name}" for name, n in sorted(r["killed_by_name"].items())) or "none"
             replays = [a for a in r["acked"] if a.get("replay")]
             lines += [f"Kill run: worker {k['pid']} got SIGKILL {k['after_s']:.0f} s into the run, {moment}; the "
                       f"master started a new worker after {respawn}, which served {k.get('new_served', 0):,} "
                       f"requests until the end. Requests that lost their connection to the dead worker "
-                      f"({KILL_WINDOW_S} s window): {cut}. The writers' outboxes sent {len(replays)} unanswered "
-                      f"saves again: {sum(1 for a in replays if a['status'] == 200)} were answered 200 (already "
-                      f"stored: committed just before the kill), {sum(1 for a in replays if a['status'] == 201)} "
-                      "201 (stored now). Every acknowledged save is in the database afterwards (column \"missing\").",
-                      ""]
+                      f"({KILL_WINDOW_S} s window): {cut}. Unanswered saves sent again by the writers' outboxes: "
+                      f"{len(replays)} (answered 200, already stored before the kill: "
+                      f"{sum(1 for a in replays if a['status'] == 200)}; answered 201, stored now: "
+                      f"{sum(1 for a in replays if a['status'] == 201)}). Every acknowledged save is in the "
+                      "database afterwards (column \"missing\").", ""]
     names = list(results[0]["by_name"])
     for r in results[1:]:
         names += [n for n in r["by_name"] if n not in names]
