@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user, login_required
 
 from .db import db
-from .exports import _download, _stamp, filters, selected_contacts, sheet_rows, write_xlsx, write_zip
+from .exports import download_response, filters, selected_contacts, sheet_rows, stamp, write_xlsx, write_zip
 from .models import User
 from .web import render
 
@@ -150,7 +150,7 @@ def download(job_id):
         abort(404)
     os.remove(_path(job_id))  # the job is over: a second download asks for a fresh export
 
-    response = _download(path, f"rapport-{_stamp()}.{job['format']}", FORMATS[job["format"]][0],
+    response = download_response(path, f"rapport-{stamp()}.{job['format']}", FORMATS[job["format"]][0],
                          tag=job["tag"], q=job["q"])
     response.call_on_close(lambda: os.path.exists(path) and os.remove(path))
     return response

@@ -321,7 +321,7 @@ def _csv_text(value):
     return csv_safe(str(value))
 
 
-def _stamp():
+def stamp():
     """Today's date for file names."""
     return datetime.date.today().isoformat()
 
@@ -355,7 +355,7 @@ def xlsx():
     """Everything (or the filtered people) as one workbook, a sheet per kind."""
     path = _temp_file(".xlsx")
     write_xlsx(path, sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today()))
-    return _download(path, f"rapport-{_stamp()}.xlsx",
+    return download_response(path, f"rapport-{stamp()}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -368,7 +368,7 @@ def contacts_csv():
     rows = (row for _, row in sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today(),
                                          sheets=["Contacts"]))
     write_csv(stream, SHEETS["Contacts"], rows)
-    response = _download(io.BytesIO(stream.getvalue().encode("utf-8")), f"rapport-contacts-{_stamp()}.csv",
+    response = download_response(io.BytesIO(stream.getvalue().encode("utf-8")), f"rapport-contacts-{stamp()}.csv",
                          "text/csv; charset=utf-8")
     return response
 
@@ -379,7 +379,7 @@ def csv_zip():
     """One CSV per sheet, zipped; each sheet goes to its own temporary file as rows come (flat memory)."""
     path = _temp_file(".zip")
     write_zip(path, sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today()))
-    return _download(path, f"rapport-{_stamp()}.zip", "application/zip")
+    return download_response(path, f"rapport-{stamp()}.zip", "application/zip")
 
 
 def write_zip(path, rows):
@@ -401,7 +401,7 @@ def write_zip(path, rows):
                 archive.write(os.path.join(folder, f"{name.lower()}.csv"), f"{name.lower()}.csv")
 
 
-def _download(source, filename, mimetype, tag=None, q=None):
+def download_response(source, filename, mimetype, tag=None, q=None):
     """Send a file as a download (audited); a cookie tells the page the download has started (see app.js)."""
     if tag is None:
         tag, q = filters()
