@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from journal.models import Gift, Promise, Touch
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, PHONE, sign_up
-from tests.conftest import appended_to_static
 from tests.browser.test_people_browser import assert_clean, seed_contact, shot, type_into, user_of
+from tests.conftest import appended_to_static
 
 NOTE = "Léa passed her violin exam; they move the warehouse to Lyon in May."
 EXPECTED_OFFLINE = (r"ERR_INTERNET_DISCONNECTED", r"Failed to load resource", r"status of 4\d\d")
