@@ -157,6 +157,8 @@
       status.textContent = data.error ? "This note was kept on the phone but the server refused it: " + data.error
         : "Your unsaved draft was restored.";
     }
+    // Where the eye starts, not under the Save button.
+    if (data.error) { flash("This note from the phone was not saved: " + data.error + " Fix it and Save again.", "error"); }
     return true;
   }
 

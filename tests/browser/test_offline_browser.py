@@ -10,7 +10,7 @@ import time
 
 from playwright.sync_api import expect
 
-from journal.models import Gift, Promise, Touch
+from journal.models import Contact, Gift, Promise, Touch
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, PHONE, sign_up
 from tests.browser.test_people_browser import assert_clean, seed_contact, shot, type_into, user_of
 from tests.conftest import appended_to_static
@@ -293,3 +293,23 @@ def test_another_user_on_the_same_phone_does_not_see_the_last_users_pages(page, 
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     expect(page.locator("body")).not_to_contain_text("Zoë")
     assert page.evaluate("localStorage.getItem('rapport:people')") is None
+
+
+def test_a_note_the_server_refuses_comes_back_to_the_form(page, context, live_server, app, signed_in_page, new_email):
+    """The person was deleted while the note waited: the server refuses it, and Review puts the note
+    back into the capture form with the reason, so nothing typed is lost."""
+    contact_id = prepare(page, app, new_email)
+    capture_offline(page, context, "Zoë Martin")
+    with app.app_context():
+        Contact.get_by_id(contact_id).delete_instance()  # deleted on another device meanwhile
+    context.set_offline(False)
+    expect(page.locator("[data-outbox-count]")).to_contain_text("1 note unsynced (1 needs a look)")
+    page.get_by_role("button", name="Review").tap()
+    expect(page).to_have_url("/capture")
+    expect(page.locator("#note")).to_have_value(NOTE)
+    expect(page.locator(".flash-error")).to_contain_text("One of the chosen people is not in your journal.")
+    expect(page.locator("[data-draft-status]")).to_contain_text("the server refused it")
+    shot(page, "offline-review.png")
+    expect(page.locator("[data-outbox-bar]")).to_be_hidden()
+    assert outbox_size(page) == 0
+    assert touches_with(app, new_email, NOTE) == []
