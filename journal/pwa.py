@@ -4,7 +4,7 @@ import json
 import os
 import stat as stat_module
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
@@ -92,8 +92,17 @@ def outbox_token():
     return response
 
 
+def static_url(filename):
+    """url_for('static', ...) worked out once per request and file: icons repeat it in every row."""
+    cache = g.setdefault("static_urls", {})
+    if filename not in cache:
+        cache[filename] = url_for("static", filename=filename)
+    return cache[filename]
+
+
 def init_app(app):
     """Version static URLs (`?v=hash`) and let browsers keep versioned files for a year."""
+    app.jinja_env.globals["static_url"] = static_url
 
     @app.url_defaults
     def version_static(endpoint, values):
