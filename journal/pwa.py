@@ -48,7 +48,7 @@ def manifest():
         "display": "standalone",
         "orientation": "portrait",
         "theme_color": THEME,
-        "background_color": "#f6f7f5",
+        "background_color": "#f6f4ef",  # the page background (--bg in app.css): no flash on launch
         "icons": [icon("icon-192.png", "192x192", "any"), icon("icon-512.png", "512x512", "any"),
                   icon("maskable-512.png", "512x512", "maskable")],
         "shortcuts": [{"name": "Capture a note", "url": url_for("capture.index"),
