@@ -2,12 +2,14 @@
 import collections
 import csv
 import datetime
+import functools
 import io
+import itertools
+import operator
 import os
 import tempfile
 import zipfile
 
-import xlsxwriter
 from flask import Blueprint, after_this_request, request, send_file
 from flask_login import current_user, login_required
 from peewee import SQL, DateField, DateTimeField, fn
@@ -18,6 +20,7 @@ from .audit import audit
 from .dates import PartialDate
 from .db import db
 from .search_index import contact_ids_matching
+from .spreadsheet import DataSheet, Workbook
 from .web import render
 
 bp = Blueprint("exports", __name__)
@@ -161,14 +164,38 @@ def _fetch(query, fields):
     model instances was most of the export's time (measured). Model methods that only read attributes
     (ImportantDate.title, Promise.status) work on these rows as they are.
     """
-    row = collections.namedtuple("Row", [f.column_name for f in fields])
-    dated = [(i, f.python_value) for i, f in enumerate(fields) if isinstance(f, (DateField, DateTimeField))]
-    for values in db.execute(query):
-        if dated:
-            values = list(values)
-            for i, convert in dated:
-                values[i] = convert(values[i])
-        yield row._make(values)
+    make = functools.partial(tuple.__new__, collections.namedtuple("Row", [f.column_name for f in fields]))
+    dated = [(i, _date_reader(f)) for i, f in enumerate(fields) if isinstance(f, (DateField, DateTimeField))]
+    cursor = db.execute(query)
+    if not dated:
+        return map(make, cursor)
+
+    def converted(values):
+        """The row with its dates read."""
+        values = list(values)
+        for i, convert in dated:
+            values[i] = convert(values[i])
+        return make(values)
+
+    return map(converted, cursor)
+
+
+def _date_reader(field):
+    """The field's python_value, reading ISO text with fromisoformat first: peewee tries strptime formats one
+    by one, which was a tenth of a large export (measured). PostgreSQL's dates are dates already."""
+    parse = datetime.datetime.fromisoformat if isinstance(field, DateTimeField) else datetime.date.fromisoformat
+    fallback = field.python_value
+
+    def read(value):
+        """The value as a date or datetime, as peewee would read it."""
+        if value.__class__ is str:
+            try:
+                return parse(value)
+            except ValueError:
+                pass
+        return fallback(value)
+
+    return read
 
 
 def _id_list(ids):
@@ -191,11 +218,12 @@ def _grouped(user, ids, wanted):
         query = model.for_user(user, *fields).where(model.contact.in_(chunk)).order_by(model.contact, *order)
         return _fetch(query, fields)
 
-    def group(rows, value=lambda row: row):
-        """{contact id: [value(row), ...]} for rows whose first column is the contact id."""
+    def group(rows, value=None):
+        """{contact id: [value(row) or row, ...]} for rows whose first column is the contact id (runs of rows
+        of one contact are taken at once)."""
         out = {}
-        for row in rows:
-            out.setdefault(row[0], []).append(value(row))
+        for key, run in itertools.groupby(rows, operator.itemgetter(0)):
+            out.setdefault(key, []).extend(map(value, run) if value else run)
         return out
 
     person = [Contact.id, Contact.name]
@@ -254,47 +282,27 @@ def _grouped(user, ids, wanted):
 
 def write_xlsx(path, rows):
     """Write the sheets with XlsxWriter in constant-memory mode: rows go to disk as they come."""
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+    workbook = Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                           "strings_to_urls": False, "strings_to_numbers": False})
     bold = workbook.add_format({"bold": True, "bg_color": "#DCEFE8", "border": 1})
-    formats = {"date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-               "time": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-               "wrap": workbook.add_format({"text_wrap": True, "valign": "top"})}
-    sheets, writers, counts = {}, {}, {}
+    date, time = workbook.add_format({"num_format": "yyyy-mm-dd"}), workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    sheets, counts = {}, {}
     for name, headers in SHEETS.items():
-        sheet = workbook.add_worksheet(name)
+        sheet = workbook.add_worksheet(name, worksheet_class=DataSheet)
+        sheet.set_data_formats(date, time, wrap)
         sheet.freeze_panes(1, 0)
         for col, header in enumerate(headers):
             sheet.set_column(col, col, WIDTHS.get(header, max(12, len(header) + 2)))
             sheet.write_string(0, col, header, bold)
-        sheets[name], writers[name], counts[name] = sheet, _cell_writers(sheet, formats), 0
+        sheets[name], counts[name] = sheet, 0
     # constant_memory keeps one row per sheet in memory; each sheet only ever moves forward.
     for name, row in rows:
         count = counts[name] = counts[name] + 1
-        write = writers[name]
-        for col, value in enumerate(row):
-            if value is not None:
-                write[value.__class__](count, col, value)
+        sheets[name].write_data_row(count, row)
     for name, sheet in sheets.items():
         sheet.autofilter(0, 0, max(counts[name], 1), len(SHEETS[name]) - 1)
     workbook.close()
-
-
-def _cell_writers(sheet, formats):
-    """{type: write(row, col, value)}: XlsxWriter's typed call for each type of value, text for any other."""
-    def text(row, col, value):
-        """Text as a string cell (wrapped when it has several lines); empty text writes no cell."""
-        value = str(value)
-        if value:
-            sheet.write_string(row, col, value, formats["wrap"] if "\n" in value else None)
-
-    writers = collections.defaultdict(lambda: text)
-    writers.update({
-        str: text, bool: sheet.write_boolean, int: sheet.write_number, float: sheet.write_number,
-        datetime.datetime: lambda row, col, value: sheet.write_datetime(row, col, value, formats["time"]),
-        datetime.date: lambda row, col, value: sheet.write_datetime(row, col, value, formats["date"]),
-    })
-    return writers
 
 
 def write_csv(stream, headers, rows):

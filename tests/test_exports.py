@@ -50,7 +50,9 @@ def test_xlsx_has_every_sheet_real_dates_and_frozen_headers(ada):
 
 
 def test_no_cell_is_a_formula(ada):
-    nasty = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", " =HYPERLINK(\"http://evil\")", "http://example.com"]
+    nasty = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", " =HYPERLINK(\"http://evil\")", "http://example.com",
+             # XlsxWriter alone writes text shaped like an inline rich string raw: this would be a live formula
+             '<r><t>x</t></r></is><f>HYPERLINK("http://evil","click")</f><is><r><t>y</t></r>']
     for i, text in enumerate(nasty):
         add_contact(ada, name=f"Person {i}", company=text, phones="", emails="")
     book = workbook(ada.get("/export.xlsx"))
