@@ -27,14 +27,15 @@ bp = Blueprint("exports", __name__)
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 QUOTED = frozenset(DANGEROUS + ("'",))  # first characters (after spaces) that csv_safe quotes
+FIRST_LOOKED_AT = QUOTED | {" "}
 CHUNK = 500  # contacts per batch of queries: memory stays flat whatever the account's size
 
 
 def csv_safe(value):
     """A CSV cell that no spreadsheet will run: text starting (after spaces) with = + - @ tab CR, or a
     quote, gets a leading quote. Numbers and dates are left alone."""
-    if not isinstance(value, str):
-        return value
+    if not isinstance(value, str) or value[:1] not in FIRST_LOOKED_AT:
+        return value  # most text: the first character alone settles it
     if value.lstrip(" ")[:1] in QUOTED:
         return "'" + value
     return value
@@ -170,12 +171,19 @@ def _fetch(query, fields):
     if not dated:
         return map(make, cursor)
 
-    def converted(values):
-        """The row with its dates read."""
-        values = list(values)
-        for i, convert in dated:
-            values[i] = convert(values[i])
-        return make(values)
+    if len(dated) == 1:
+        (i, convert), = dated
+
+        def converted(values):
+            """The row with its date read."""
+            return make(values[:i] + (convert(values[i]),) + values[i + 1:])
+    else:
+        def converted(values):
+            """The row with its dates read."""
+            values = list(values)
+            for i, convert in dated:
+                values[i] = convert(values[i])
+            return make(values)
 
     return map(converted, cursor)
 
@@ -283,7 +291,7 @@ def _grouped(user, ids, wanted):
 def write_xlsx(path, rows):
     """Write the sheets with XlsxWriter in constant-memory mode: rows go to disk as they come."""
     workbook = Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
-                                          "strings_to_urls": False, "strings_to_numbers": False})
+                               "strings_to_urls": False, "strings_to_numbers": False})
     bold = workbook.add_format({"bold": True, "bg_color": "#DCEFE8", "border": 1})
     date, time = workbook.add_format({"num_format": "yyyy-mm-dd"}), workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})

@@ -40,10 +40,11 @@ def stock_write(sheet, row, values, date, time, wrap):
             sheet.write_string(row, col, str(value), wrap if "\n" in str(value) else None)
 
 
-def build(rows, fast, workbook_class=None):
+def build(rows, fast):
     """A one-sheet workbook (a header, then rows) in memory; returns {part name: XML bytes}."""
     out = io.BytesIO()
-    book = (workbook_class or (Workbook if fast else xlsxwriter.Workbook))(out, OPTIONS)
+    book = (Workbook if fast else xlsxwriter.Workbook)(out, OPTIONS)
+    book.set_properties({"created": datetime.datetime(2026, 11, 22, 12, 0)})  # else the second may differ
     bold, date, time, wrap = formats(book)
     sheet = book.add_worksheet("Sheet", worksheet_class=DataSheet if fast else None)
     for fmt in (date, time, wrap):
