@@ -28,6 +28,9 @@ FORMATS = {
 }
 KEEP_SECONDS = 3600  # a prepared file not fetched within the hour is removed
 STEP = 100  # people between two progress updates
+# A running job whose state has not changed for this long lost its thread (the worker restarted or was
+# killed): the page says so and offers to try again. A 10k-person export updates it every 0.1 s or so.
+STALE_SECONDS = 120
 
 
 def _folder():
@@ -61,6 +64,9 @@ def _load_owned(job_id):
         abort(404)
     if job.get("user") != current_user.id:
         abort(404)
+    if job["status"] == "running" and os.path.getmtime(_path(job_id)) < time.time() - STALE_SECONDS:
+        job["status"] = "failed"
+        _save(job_id, job)
     return job
 
 

@@ -1,5 +1,6 @@
 """Big exports prepared in the background: a progress bar polled by htmx, then the file, once, to its owner."""
 import io
+import os
 import re
 import time
 import zipfile
@@ -100,3 +101,16 @@ def test_without_javascript_the_page_refreshes_until_ready(ada):
     job_id = re.search(r'/export/jobs/([\w-]+)', html).group(1)
     until_ready(ada, job_id)
     assert 'http-equiv="refresh"' not in ada.get(f"/export/jobs/{job_id}").get_data(as_text=True)
+
+
+def test_a_job_whose_worker_died_says_so(ada, monkeypatch):
+    """A job left 'running' by a restarted worker stops polling and says it could not be prepared."""
+    monkeypatch.setattr(export_jobs, "_run", lambda app, job_id, job: None)  # the thread dies at once
+    _, job_id = prepare(ada, format="zip")
+    html = ada.hx(f"/export/jobs/{job_id}", "export-progress").get_data(as_text=True)
+    assert "Preparing your zip" in html and "hx-get" in html  # fresh: still waiting
+    path = os.path.join(ada.client.application.config["EXPORT_JOBS_DIR"], job_id + ".json")
+    old = time.time() - export_jobs.STALE_SECONDS - 5
+    os.utime(path, (old, old))
+    html = ada.hx(f"/export/jobs/{job_id}", "export-progress").get_data(as_text=True)
+    assert "could not be prepared" in html and "hx-get" not in html
