@@ -1,7 +1,14 @@
 """Jinja filters and globals shared by all templates."""
+from flask import g, url_for
+from markupsafe import Markup
+
 from .dates import MONTHS_SHORT, format_day
 from .extensions import htmx
+from .pwa import static_url
 from .text import fold
+
+# A stand-in id, long enough never to occur by chance in a URL: id_url builds a URL once with it, then swaps in ids.
+ID_MARK = 9876543210
 
 
 def initials(name):
@@ -45,10 +52,40 @@ def days_away(days):
     return f"in {days} days"
 
 
+def icon(name, size=24):
+    """An icon from the cached sprite file, not repeated inline; its markup is built once per request."""
+    cache = g.setdefault("icons", {})
+    if (name, size) not in cache:
+        cache[name, size] = Markup(
+            '<svg class="icon icon-{0}" width="{1}" height="{1}" aria-hidden="true" focusable="false">'
+            '<use href="{2}#{0}"></use></svg>'
+        ).format(name, size, static_url("icons/sprite.svg"))
+    return cache[name, size]
+
+
+def id_url(endpoint, _anchor=None, **ids):
+    """url_for for a link repeated in every row of a list, where only integer ids change.
+
+    Building a URL costs about as much as rendering the row: the URL is built once per request with
+    stand-in ids, and each row only swaps its own ids in.
+    """
+    cache = g.setdefault("id_urls", {})
+    key = (endpoint, _anchor, tuple(ids))
+    if key not in cache:
+        marks = {name: ID_MARK + n for n, name in enumerate(ids)}
+        template = url_for(endpoint, _anchor=_anchor, **marks)
+        cache[key] = [(name, str(mark)) for name, mark in marks.items()], template
+    marks, url = cache[key]
+    for name, mark in marks:
+        url = url.replace(mark, str(int(ids[name])))
+    return url
+
+
 def init_app(app):
     """Register the filters and globals."""
     app.jinja_env.filters.update(initials=initials, fold=fold, short_day=short_day, days_away=days_away,
                                  long_day=format_day, device=device)
+    app.jinja_env.globals.update(icon=icon, id_url=id_url)
 
     @app.context_processor
     def inject_htmx():
