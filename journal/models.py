@@ -173,7 +173,8 @@ class UserSession(BaseModel):
     def find(cls, user_id, token):
         """The live session with this token for this user (its user joined), or None."""
         cutoff = utcnow() - datetime.timedelta(days=cls.IDLE_DAYS)
-        session = (cls.select(cls, User).join(User)
+        # Only the columns a request needs from the session: this runs on every request.
+        session = (cls.select(cls.id, cls.last_seen_at, User).join(User)
                    .where((cls.token_hash == cls.digest(token)) & (cls.user == user_id) & (cls.last_seen_at >= cutoff))
                    .first())
         if session is not None and session.last_seen_at < utcnow() - datetime.timedelta(minutes=10):
@@ -261,10 +262,10 @@ class Contact(OwnedModel):
 
     @classmethod
     def matching(cls, user, text, limit=8):
-        """Contacts whose name (any word) starts with `text`, accents and case ignored."""
+        """Contacts whose name (any word) starts with `text`, accents and case ignored (what a suggestion shows)."""
         key = fold(text)  # peewee escapes LIKE wildcards in startswith/contains
         return (
-            cls.for_user(user)
+            cls.for_user(user, cls.id, cls.name, cls.company)
             .where(cls.sort_name.startswith(key) | cls.sort_name.contains(" " + key))
             .order_by(cls.sort_name)
             .limit(limit)
@@ -295,9 +296,9 @@ class Contact(OwnedModel):
             ).where(cls.id.in_(ids[start:start + 500])).execute()
 
     @classmethod
-    def alphabetical(cls, user, tag=None):
-        """The user's contacts in alphabetical order, optionally only those with a tag."""
-        query = cls.for_user(user).order_by(cls.sort_name, cls.id)
+    def alphabetical(cls, user, tag=None, *fields):
+        """The user's contacts in alphabetical order, optionally only those with a tag (and only `fields`)."""
+        query = cls.for_user(user, *fields).order_by(cls.sort_name, cls.id)
         if tag:
             query = query.where(
                 cls.id.in_(ContactTag.for_user(user, ContactTag.contact).where(ContactTag.key == folded_key(tag, ContactTag.key)))
@@ -411,7 +412,8 @@ class ContactMethod(OwnedModel):
         """The first phone and the first email of each contact, as two dicts by contact id (one query)."""
         phones, emails = {}, {}
         if contact_ids:
-            for m in cls.select().where(cls.contact.in_(list(contact_ids))).order_by(cls.position, cls.id):
+            query = cls.select(cls.contact, cls.kind, cls.value).where(cls.contact.in_(list(contact_ids)))
+            for m in query.order_by(cls.position, cls.id):
                 (phones if m.kind == "phone" else emails).setdefault(m.contact_id, m)
         return phones, emails
 
@@ -663,10 +665,19 @@ class Promise(OwnedModel):
         return (round(100 * kept / total) if total else None), kept, total
 
 
+def first_rows(query, limit):
+    """The first `limit` rows of `query` and how many it has in all, in one statement (COUNT(*) OVER ()).
+
+    A separate COUNT would wrap the whole query again: one more statement for peewee to build and SQLite to run.
+    """
+    rows = list(query.select_extend(fn.COUNT(SQL("*")).over().alias("rows_in_all")).limit(limit))
+    return rows, (rows[0].rows_in_all if rows else 0)
+
+
 def due_promises(user, today):
     """Open promises due today or earlier, oldest first, with their contact (one query)."""
     return (
-        Promise.select(Promise, Contact.id, Contact.name)
+        Promise.select(Promise.id, Promise.text, Promise.due_on, Contact.id, Contact.name)
         .join(Contact)
         .where((Promise.user == user) & Promise.done_at.is_null() & (Promise.due_on <= today))
         .order_by(Promise.due_on, Promise.id)
@@ -674,13 +685,16 @@ def due_promises(user, today):
 
 
 def due_for_touch(user, today):
-    """Contacts with a cadence whose last touch (or creation) plus the cadence has come, most overdue first."""
+    """Contacts with a cadence whose last touch (or creation) plus the cadence has come, most overdue first.
+
+    Only the columns Today shows: peewee's cost of building a query grows with its column count.
+    """
     from .db import days_from
 
     since = days_from(fn.COALESCE(Contact.last_touch_at, Contact.created_at), today)
     overdue = (since - Contact.cadence_days).alias("overdue")
     return (
-        Contact.for_user(user, Contact, overdue)
+        Contact.for_user(user, Contact.id, Contact.name, Contact.last_touch_at, Contact.cadence_days, overdue)
         .where(
             Contact.cadence_days.is_null(False)
             & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
@@ -711,8 +725,8 @@ def upcoming_dates(user, today, days=14, limit=None):
         # This year's remaining days first, then next year's (the window may cross 31 December).
         .order_by(Case(None, [(key >= start, 0)], 1), key, Contact.sort_name, ImportantDate.id)
     )
-    total = query.count() if limit is not None else None
-    rows = [(d.partial.next_occurrence(today), d) for d in (query.limit(limit) if limit is not None else query)]
+    found, total = first_rows(query, limit) if limit is not None else (list(query), None)
+    rows = [(d.partial.next_occurrence(today), d) for d in found]
     return rows, (len(rows) if total is None else total)
 
 
@@ -721,12 +735,12 @@ def needing_attention(user, today):
     year_ago = datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time())
     since = datetime.datetime.combine(today - datetime.timedelta(days=90), datetime.time())
     dropped = (
-        Contact.for_user(user)
+        Contact.for_user(user, Contact.id, Contact.name, Contact.previous_pulse, Contact.last_pulse)
         .where((Contact.last_pulse < Contact.previous_pulse) & (Contact.last_pulse_at >= year_ago))
         .order_by(Contact.last_pulse_at.desc())
     )
     not_asked = (
-        Contact.for_user(user)
+        Contact.for_user(user, Contact.id, Contact.name)
         .where(Contact.last_touch_at.is_null(False) & (Contact.last_pulse_at.is_null() | (Contact.last_pulse_at < since)))
         .order_by(Contact.last_touch_at.desc())
     )
@@ -888,7 +902,7 @@ class Gesture(OwnedModel):
     def planned_due_by(cls, user, day):
         """Planned gestures due on or before `day`, soonest first, with their contact."""
         return (
-            cls.select(cls, Contact.id, Contact.name)
+            cls.select(cls.id, cls.text, cls.due_on, Contact.id, Contact.name)
             .join(Contact)
             .where((cls.user == user) & (cls.status == "planned") & (cls.due_on <= day))
             .order_by(cls.due_on, cls.id)

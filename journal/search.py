@@ -2,7 +2,7 @@
 import re
 
 import click
-from flask import Blueprint, request, url_for
+from flask import Blueprint, request
 from flask.cli import with_appcontext
 from flask_login import current_user, login_required
 
@@ -11,6 +11,7 @@ from peewee import JOIN
 
 from .models import RELATIONS, Contact, ContactMethod, FamilyMember, Interest, Touch
 from .search_index import GROUPS, backend, highlight_words, marked
+from .templating import id_url
 from .web import render
 
 bp = Blueprint("search", __name__)
@@ -61,9 +62,12 @@ def run_search(user, text, limit):
 def _present(groups, text):
     """Turn index rows into what the page shows: title, subtitle, snippet and link."""
     contact_ids = {int(r["contact_id"]) for *_, rows in groups for r in rows if r["contact_id"] is not None}
-    contacts = {c.id: c for c in Contact.for_user(current_user).where(Contact.id.in_(list(contact_ids)))} if contact_ids else {}
+    shown = (Contact.id, Contact.name, Contact.role, Contact.company, Contact.city)
+    contacts = ({c.id: c for c in Contact.for_user(current_user, *shown).where(Contact.id.in_(list(contact_ids)))}
+                if contact_ids else {})
     touch_ids = [int(r["ref_id"]) for kind, _, _, rows in groups if kind == 4 for r in rows]
-    touches = {t.id: t for t in Touch.for_user(current_user).where(Touch.id.in_(touch_ids))} if touch_ids else {}
+    touches = ({t.id: t for t in Touch.for_user(current_user, Touch.id, Touch.kind, Touch.happened_at)
+                .where(Touch.id.in_(touch_ids))} if touch_ids else {})
     touch_people = Touch.contacts_of(list(touches.values())) if touches else {}
     interest_ids = [int(r["ref_id"]) for kind, _, _, rows in groups if kind == 2 for r in rows]
     whose = {}
@@ -85,13 +89,13 @@ def _present(groups, text):
                 if touch is None:
                     continue
                 names = ", ".join(c.name for c in touch_people.get(ref, []))
-                items.append({"url": url_for("touches.show", touch_id=ref), "title": f"{touch.kind_label}, {touch.happened_at:%d %b %Y}",
+                items.append({"url": id_url("touches.show", touch_id=ref), "title": f"{touch.kind_label}, {touch.happened_at:%d %b %Y}",
                               "subtitle": names, "snippet": snippet})
                 continue
             contact = contacts.get(int(r["contact_id"]))
             if contact is None:
                 continue
-            brief = url_for("people.brief", contact_id=contact.id, _anchor=anchors.get(kind))
+            brief = id_url("people.brief", contact_id=contact.id, _anchor=anchors.get(kind))
             if kind == 0:
                 sub = " · ".join(x for x in (contact.role, contact.company, contact.city) if x)
                 items.append({"url": brief, "title": highlight_words(contact.name, text), "subtitle": sub, "snippet": snippet})
