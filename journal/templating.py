@@ -63,6 +63,19 @@ def icon(name, size=24):
     return cache[name, size]
 
 
+def url_once(endpoint, **values):
+    """Templates' url_for, remembered until the end of the request: a page links most URLs twice (href and hx-get)."""
+    cache = g.setdefault("urls", {})
+    try:
+        key = (endpoint, *sorted(values.items()))
+        hash(key)
+    except TypeError:  # a list among the values: build it every time
+        return url_for(endpoint, **values)
+    if key not in cache:
+        cache[key] = url_for(endpoint, **values)
+    return cache[key]
+
+
 def id_url(endpoint, _anchor=None, **ids):
     """url_for for a link repeated in every row of a list, where only integer ids change.
 
@@ -85,7 +98,7 @@ def init_app(app):
     """Register the filters and globals."""
     app.jinja_env.filters.update(initials=initials, fold=fold, short_day=short_day, days_away=days_away,
                                  long_day=format_day, device=device)
-    app.jinja_env.globals.update(icon=icon, id_url=id_url)
+    app.jinja_env.globals.update(icon=icon, id_url=id_url, url_for=url_once)
 
     @app.context_processor
     def inject_htmx():
