@@ -1,10 +1,9 @@
-# Rapport: `make run` serves the app, `make test` runs the whole suite.
+# Rapport: `make run` serves the app (gunicorn.conf.py: workers, WORKERS=n to change), `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
 
 .PHONY: run test migrate demo bench clean
 
@@ -24,7 +23,7 @@ migrate: $(VENV)/.installed
 	$(BIN)/flask --app app db upgrade
 
 run: migrate
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --access-logfile - app:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - app:app
 
 test: $(VENV)/.dev-installed
 	$(BIN)/bandit -q -r journal --severity-level high

@@ -2,8 +2,9 @@
 
 1. Builds a fresh SQLite database in a temporary instance folder: migrations, then demo data for
    several accounts (default 10 accounts x 200 people, about 2,000 touches each).
-2. Starts gunicorn on 127.0.0.1 and a free port, as `make run` does (2 workers x 4 threads), with
-   login throttling off (every simulated user logs in from the same address).
+2. Starts gunicorn on 127.0.0.1 and a free port with `make run`'s settings (gunicorn.conf.py: 4 worker
+   processes, one request at a time each), with login throttling off (every simulated user logs in from
+   the same address).
 3. Runs locust headless (tests/load/locustfile.py, 20% writers) three times: 100 users, 300 users,
    and 100 users during which one gunicorn worker gets `kill -9` (aimed at a moment when one of its
    threads is committing a write) and the master starts a new one. Each run ramps up, waits until
@@ -29,6 +30,7 @@ import math
 import os
 import platform
 import random
+import runpy
 import shutil
 import signal
 import socket
@@ -41,6 +43,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+GUNICORN_CONF = os.path.join(ROOT, "gunicorn.conf.py")
 BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, ROOT)
 
@@ -88,15 +91,17 @@ def free_port():
 
 
 def serve(tmp, path, port, workers, threads):
-    """gunicorn on loopback with `make run`'s settings (the access log goes to a file)."""
+    """gunicorn on loopback with `make run`'s settings, gunicorn.conf.py (the access log goes to a file)."""
     env = dict(os.environ, SECRET_KEY=SECRET, DATABASE_URL=f"sqlite:///{path}", INSTANCE_PATH=tmp,
                RATELIMIT_ENABLED="0")
     log = open(os.path.join(tmp, "gunicorn.log"), "ab")
     proc = subprocess.Popen(
-        [os.path.join(BIN, "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(threads), "--access-logfile", os.path.join(tmp, "access.log"),
-         # gunicorn's default format plus the worker's pid (to count what a respawned worker served)
-         "--access-logformat", '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" pid=%(p)s', "app:app"],
+        [os.path.join(BIN, "gunicorn"), "--config", GUNICORN_CONF, "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", str(threads), "--access-logfile", os.path.join(tmp, "access.log"),
+         # gunicorn's default format, the microseconds the worker spent on the request (time in the server, not
+         # queued for it) and, last, the worker's pid (to count what a respawned worker served)
+         "--access-logformat", '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" us=%(D)s pid=%(p)s',
+         "app:app"],
         cwd=ROOT, env=env, stdout=log, stderr=log)
     for _ in range(300):
         try:
@@ -449,8 +454,9 @@ def main():
     parser.add_argument("--accounts", type=int, default=10)
     parser.add_argument("--contacts", type=int, default=200, help="demo people per account")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", 2)))
-    parser.add_argument("--threads", type=int, default=4)
+    conf = runpy.run_path(GUNICORN_CONF)
+    parser.add_argument("--workers", type=int, default=conf["workers"], help="default: gunicorn.conf.py's")
+    parser.add_argument("--threads", type=int, default=conf["threads"], help="default: gunicorn.conf.py's")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 10 users, 2 accounts x 50 people, "
                         "10 s steady, kill run included")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, CSVs, database)")
