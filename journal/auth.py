@@ -96,7 +96,10 @@ def unauthorized():
         back = parts.path + (f"?{parts.query}" if parts.query else "") if current else None
         target = url_for("auth.login", next=safe_next(back, None))
         return "", 401, {"HX-Redirect": target}
-    flash(login_manager.login_message, login_manager.login_message_category)
+    if request.headers.get("X-Rapport-Background") != "1":
+        # The service worker's background fetch (static/sw.js) is not the user asking for a page: a message
+        # left for it would greet the user on the first page after logging in.
+        flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"), None)))
 
 

@@ -107,6 +107,14 @@ def test_background_fetch_leaves_the_flash_for_the_user(ada):
     assert "Saved to the journal." in ada.get("/").get_data(as_text=True)
 
 
+def test_background_fetch_while_logged_out_leaves_no_message(client):
+    """The service worker tries to keep /capture from the login page; the user is not greeted by 'Please log in'."""
+    response = client.get("/capture", headers={"X-Rapport-Background": "1"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert "Please log in" not in client.get("/login").get_data(as_text=True)
+    assert "Please log in" in client.get(client.get("/people/").headers["Location"]).get_data(as_text=True)
+
+
 def test_authenticated_pages_are_not_stored_by_the_browser(ada):
     """Pages with customer data say no-store (only the service worker keeps chosen pages, and logout wipes it)."""
     for url in ("/", "/people/", "/capture", "/account"):
