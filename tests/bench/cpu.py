@@ -24,20 +24,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 from journal import create_app, demo, migrate  # noqa: E402
 from journal.db import db  # noqa: E402
 from journal.models import Contact, User  # noqa: E402
+from pages import SqlCounter  # noqa: E402  (tests/bench is this script's folder)
 
 BROTLI = {"Accept-Encoding": "gzip, deflate, br"}
 PASSWORD = "bench password 2026"
-
-
-class _Counter(logging.Handler):
-    """Counts peewee's logged SQL statements."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record):
-        self.count += 1
 
 
 def requests_of(ids, token, rng):
@@ -80,8 +70,8 @@ def measure(client, spec, n):
         start = time.process_time()
         one(client, spec)
         times.append((time.process_time() - start) * 1000)
-    quiet = min(statistics.median(times[i:i + 10]) for i in range(0, n - 9, 10))
-    logger, counter = logging.getLogger("peewee"), _Counter()
+    quiet = min(statistics.median(times[i:i + 10]) for i in range(0, max(n - 9, 1), 10))
+    logger, counter = logging.getLogger("peewee"), SqlCounter()
     logger.addHandler(counter)
     logger.setLevel(logging.DEBUG)
     response = one(client, spec)

@@ -19,8 +19,8 @@ from journal.db import db  # noqa: E402
 from journal.models import Contact, Touch, User  # noqa: E402
 
 
-class _Counter(logging.Handler):
-    """Counts peewee's logged SQL statements."""
+class SqlCounter(logging.Handler):
+    """Counts peewee's logged SQL statements (tests/bench/cpu.py uses it too)."""
 
     def __init__(self):
         super().__init__(logging.DEBUG)
@@ -33,7 +33,7 @@ class _Counter(logging.Handler):
 def _time(client, url, n, headers=None, post=None):
     """Median and p95 (ms) of n GETs (or POSTs of post()) of url, with the size and SQL count of the last one."""
     logger = logging.getLogger("peewee")
-    times, counter = [], _Counter()
+    times, counter = [], SqlCounter()
     for i in range(n):
         target = url() if callable(url) else url
         if i == n - 1:
