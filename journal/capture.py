@@ -7,14 +7,14 @@ from flask_login import current_user, login_required
 
 from .models import Contact
 from .touch_forms import CaptureForm
-from .web import render
+from .web import as_id, render
 
 bp = Blueprint("capture", __name__)
 
 
 def chosen_people(form):
     """The people a capture form names: the user's own contacts (by id) and new names."""
-    ids = [i for i in (form.contact_ids.data or []) if isinstance(i, int)]
+    ids = [i for i in (form.contact_ids.data or []) if isinstance(i, int) and as_id(i)]
     found = {c.id: c for c in Contact.for_user(current_user).where(Contact.id.in_(ids))} if ids else {}
     # In the order they were chosen: the first one gets the promise, the fact and the gift idea.
     known = [found[i] for i in dict.fromkeys(ids) if i in found]
@@ -42,7 +42,7 @@ def index():
     form = CaptureForm(formdata=None)
     form.uuid.data = str(uuid.uuid4())
     form.promise_due.data = datetime.date.today() + datetime.timedelta(days=7)
-    preselected = request.args.get("contact", type=int)
+    preselected = as_id(request.args.get("contact"))
     form.contact_ids.data = [preselected] if preselected else []
     return render_capture(form)
 

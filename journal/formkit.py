@@ -4,6 +4,8 @@ import re
 from wtforms.validators import ValidationError
 from wtforms.fields.choices import SelectChoice
 
+from .web import MAX_ID
+
 
 def strip(value):
     """Trim surrounding whitespace from text input; a field missing from the form becomes ""."""
@@ -26,8 +28,9 @@ def currency(form, field):
 
 
 def int_or_none(value):
-    """Coerce a select or radio value to int, or None when blank or not a number."""
+    """Coerce a select or radio value to int, or None when blank, not a number, or too large to store."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if abs(number) <= MAX_ID else None

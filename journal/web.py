@@ -22,12 +22,24 @@ def render(template, partials=None, status=200, **context):
     return response
 
 
+# The largest integer SQLite stores (PostgreSQL's bigint too): a larger id cannot even be looked up.
+MAX_ID = 2 ** 63 - 1
+
+
+def as_id(value):
+    """An id from a URL or a form as an int, or None when it is not a positive integer the database can hold."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
 def get_owned_or_404(model, pk, query=None):
     """The current user's row of `model` with this id; 404 when it is missing or someone else's."""
     base = query if query is not None else model.for_user(current_user)
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
+    pk = as_id(pk)
+    if pk is None:
         abort(404)
     obj = base.where(model.id == pk).first()
     if obj is None:

@@ -53,3 +53,26 @@ def test_any_form_input_never_errors_and_rejections_write_nothing(app, ada, data
     if response.status_code in (400, 404, 422):
         with app.app_context():
             assert snapshot() == before, (url, form)
+
+
+def test_numbers_too_big_for_the_database_are_rejected_not_errors(app, ada):
+    """An id or number past SQLite's 64-bit integers answers 404 (ids) or a form's answer, never a server error."""
+    cid = add_contact(ada)
+    big = "9223372036854775808"  # 2 ** 63
+    for url in ("/people/new", f"/people/{cid}/card", f"/people/{cid}/family", f"/people/{cid}/dates",
+                f"/people/{cid}/gifts", f"/people/{cid}/gestures", f"/people/{cid}/promises", "/touches",
+                f"/people/{cid}/snooze"):
+        for value in (big, "-" + big, "99999999999999999999"):
+            response = ada.post(url, data={field: value for field in FIELDS})
+            assert response.status_code < 500, (url, value)
+    assert ada.get(f"/capture?contact={big}").status_code == 200
+    ids = [rule for rule in app.url_map.iter_rules() if "<" in rule.rule and "path:" not in rule.rule
+           and "token" not in rule.rule and "job_id" not in rule.rule]
+    assert len(ids) > 20
+    for rule in ids:
+        url = rule.rule
+        for argument in rule.arguments:
+            url = url.replace(f"<{argument}>", big)
+        for method in ("GET", "POST") if "POST" in rule.methods else ("GET",):
+            if method in rule.methods:
+                assert ada.client.open(url, method=method, headers={"X-CSRFToken": ada.token}).status_code == 404, url
