@@ -12,7 +12,7 @@ from ..models import (Contact, ContactMethod, ContactTag, FamilyMember, Gift, Im
 from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
 from ..touch_forms import PromiseForm
 from ..text import split_list
-from ..web import get_owned_or_404, render
+from ..web import as_id, get_owned_or_404, render
 from . import bp
 from .brief import build_brief
 from .forms import WORLD_QUESTIONS, ContactForm, DateForm, FamilyForm, WorldForm, parse_methods
@@ -30,6 +30,7 @@ BRIEF_PARTIALS = {
 }
 TIMELINE_PARTIALS = {"contact-timeline": "people/_timeline.html", "more-touches": "people/_timeline_rows.html"}
 TIMELINE_PAGE = 10
+MAX_PAGE = 10 ** 6  # far past any real list; a larger page number would overflow the query's OFFSET
 LIST_PARTIALS = {"people-list": "people/_list.html", "more-people": "people/_rows.html"}
 LIST_FIELDS = (Contact.id, Contact.name, Contact.role, Contact.company)
 
@@ -40,11 +41,8 @@ def _today():
 
 
 def _page_number():
-    """The requested page number (1-based), never below 1."""
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    """The requested page number (1-based), never below 1 nor past what the database can skip to."""
+    return min(as_id(request.args.get("page", 1)) or 1, MAX_PAGE)
 
 
 @bp.route("/")
