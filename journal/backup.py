@@ -100,6 +100,28 @@ def _choice(value, choices, what, default=None):
     raise RestoreError(f"Unknown {what}: {value!r}.")
 
 
+def _whole(value, what, low, high):
+    """A whole number from low to high (or None), as the forms accept it."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise RestoreError(f"{what} is not a whole number from {low} to {high}: {value!r}.")
+    return value
+
+
+def _amount(value, what):
+    """An amount of money from 0 to 10^9 with at most two decimals (or None), as the forms accept it."""
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise RestoreError(f"{what} is not an amount: {value!r}.")
+    if not amount.is_finite() or not 0 <= amount <= 10 ** 9:
+        raise RestoreError(f"{what} is not an amount from 0 to 1,000,000,000: {value!r}.")
+    return amount.quantize(Decimal("0.01"))
+
+
 def _date(value, what):
     """An ISO date (or None)."""
     if value in (None, ""):
@@ -146,16 +168,12 @@ def restore(user, data):
         for n, c in enumerate(contacts, 1):
             if not isinstance(c, dict) or not _text(c.get("name"), f"Contact {n}'s name", 200).strip():
                 raise RestoreError(f"Contact {n} has no name.")
-            budget = c.get("gift_budget")
-            try:
-                budget = Decimal(budget) if budget not in (None, "") else None
-            except InvalidOperation:
-                raise RestoreError(f"Contact {n}'s gift budget is not an amount.")
+            budget = _amount(c.get("gift_budget"), f"Contact {n}'s gift budget")
             contact = Contact(user=uid, **{f: _text(c.get(f), f"Contact {n}'s {f}", getattr(Contact, f).max_length)
                                            for f in ("name", "company", "role", "city")},
                               **{f: _text(c.get(f), f"Contact {n}'s {f}") for f in
                                  ("how_we_met", "goals", "challenges", "how_to_help", "ideas_to_give", "feel_important")})
-            contact.cadence_days = c.get("cadence_days") if isinstance(c.get("cadence_days"), int) else None
+            contact.cadence_days = _whole(c.get("cadence_days"), f"Contact {n}'s keep-in-touch days", 1, 3650)
             contact.snoozed_until = _date(c.get("snoozed_until"), f"Contact {n}'s snooze")
             contact.gift_budget = budget
             contact.gift_budget_currency = _text(c.get("gift_budget_currency") or "EUR", "currency", 3)
@@ -194,12 +212,11 @@ def restore(user, data):
                                text=_text(p.get("text"), "promise", 500), due_on=_date(p.get("due_on"), "due date") or datetime.date.today(),
                                done_at=_datetime(p.get("done_at"), "done time"))
             for g in c.get("gifts") or []:
-                price = g.get("price")
                 Gift.create(user=uid, contact=contact, family_member=member_ids.get((c.get("id"), g.get("for"))),
                             description=_text(g.get("description"), "gift", 300),
                             status=_choice(g.get("status"), GIFT_STATUSES, "gift status", "idea"),
                             occasion=_choice(g.get("occasion"), GIFT_OCCASIONS, "occasion", "other"),
-                            price=Decimal(str(price)) if price not in (None, "") else None,
+                            price=_amount(g.get("price"), "A gift's price"),
                             currency=_text(g.get("currency") or "EUR", "currency", 3), link=_text(g.get("link"), "link", 1000),
                             notes=_text(g.get("notes"), "notes"), date=_date(g.get("date"), "gift date"))
             for g in c.get("gestures") or []:
@@ -213,11 +230,13 @@ def restore(user, data):
 
 def _add_date(uid, contact_id, member_id, d):
     """Restore one important date."""
-    if not isinstance(d, dict) or not all(d.get(k) is None or isinstance(d.get(k), int) for k in ("year", "month", "day")):
+    if not isinstance(d, dict):
         raise RestoreError("A date is not in the expected form.")
     ImportantDate.create(user=uid, contact=contact_id, family_member=member_id,
                          kind=_choice(d.get("kind"), DATE_KINDS, "date kind", "custom"), label=_text(d.get("label"), "label", 120),
-                         year=d.get("year"), month=d.get("month"), day=d.get("day"),
+                         year=_whole(d.get("year"), "A date's year", 1, 9999),
+                         month=_whole(d.get("month"), "A date's month", 1, 12),
+                         day=_whole(d.get("day"), "A date's day", 1, 31),
                          year_approximate=bool(d.get("approximate")))
 
 

@@ -73,7 +73,16 @@ def test_bad_files_write_nothing(app, ada, login):
     broken["touches"].append({"id": 999, "kind": "visit", "happened_at": "not a time", "contacts": []})
     too_long = json.loads(json.dumps(good))
     too_long["contacts"][0]["company"] = "A" * 201  # the column holds 200 (PostgreSQL refuses more; SQLite kept it)
-    for payload, message in [(b"not json at all", "not a JSON backup"), ({"format": "other"}, "not a Rapport backup"),
+    huge_year = json.loads(json.dumps(good))
+    huge_year["contacts"][0].setdefault("dates", []).append({"kind": "custom", "label": "x", "year": 2 ** 63})
+    huge_cadence = json.loads(json.dumps(good))
+    huge_cadence["contacts"][0]["cadence_days"] = 2 ** 40
+    huge_price = json.loads(json.dumps(good))
+    huge_price["contacts"][0].setdefault("gifts", []).append({"description": "yacht", "price": "1e20"})
+    for payload, message in [(huge_year, "year is not a whole number from 1 to 9999"),
+                             (huge_cadence, "keep-in-touch days is not a whole number from 1 to 3650"),
+                             (huge_price, "price is not an amount from 0 to 1,000,000,000"),
+                             (b"not json at all", "not a JSON backup"), ({"format": "other"}, "not a Rapport backup"),
                              (broken, "is not a date and time"), ({**good, "version": 99}, "version 99"),
                              (too_long, "company is not text of at most 200 characters")]:
         response = restore(carl, payload)
