@@ -86,7 +86,10 @@ def _parse_family(text, row):
         for bit in inside:
             digits = re.sub(r"^about\s+", "", bit)
             if digits.isdigit():
-                age = int(digits)
+                if int(digits) <= 120:  # as the family form accepts
+                    age = int(digits)
+                else:
+                    row.errors.append(f"“{bit}” is not an age between 0 and 120 ({name.strip()}).")
             elif bit.lower() in RELATION_BY_LABEL:
                 relation = RELATION_BY_LABEL[bit.lower()]
         if name:

@@ -141,3 +141,15 @@ def test_values_longer_than_their_columns_are_problems_not_errors(app, ada):
     with app.app_context():
         assert sorted(c.name for c in Contact.select()) == ["Fine", "Many Digits"]
         assert ContactMethod.get(ContactMethod.value == "+" + "1" * 60).digits == "1" * 40
+
+
+def test_an_age_no_one_has_is_a_problem_not_an_error(app, ada):
+    """'Léa (child, 99999999999999999999)' is shown as a problem in the preview, not a server error."""
+    rows = 'name,family\nTom,"Léa (child, 99999999999999999999)"\nAnna,"Max (child, 9)"\n'
+    preview = upload(ada, "ages.csv", rows)
+    html = text(preview)
+    assert preview.status_code == 200 and "1 ready to import, 1 with problems" in html, html
+    assert "is not an age between 0 and 120 (Léa)" in html
+    assert confirm(ada, preview).status_code == 302
+    with app.app_context():
+        assert sorted(c.name for c in Contact.select()) == ["Anna"]
