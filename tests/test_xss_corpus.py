@@ -43,7 +43,8 @@ def inert(html):
     parser = _Markup()
     parser.feed(html)
     assert parser.problems == []
-    assert "49" not in re.sub(r"\d{3,}|#\d+", "", html) or "{{7*7}}" in html
+    # "49" standing alone, not inside a CSRF token, an asset hash, a date, a time or a longer number
+    assert not re.search(r"(?<![\w.:#\-])49(?![\w.:\-])", html) or "{{7*7}}" in html
 
 
 @pytest.fixture
