@@ -66,5 +66,5 @@ def days_from(start, today):
     from peewee import fn
 
     if is_sqlite():
-        return fn.julianday(today.isoformat()) - fn.julianday(fn.DATE(start))
-    return fn.DATE(today.isoformat()) - fn.DATE(start)  # PostgreSQL: date - date is a whole number of days
+        return fn.julianday(today) - fn.julianday(fn.DATE(start))
+    return fn.DATE(today) - fn.DATE(start)  # PostgreSQL: date - date is a whole number of days

@@ -12,6 +12,7 @@ from peewee import JOIN, SQL, BooleanField, Case, CharField, DateField, DateTime
 from . import passwords
 from .dates import PartialDate
 from .db import db
+from .prepared import prepared
 from .text import digits, fold, only_digits, significant_words
 
 
@@ -173,10 +174,7 @@ class UserSession(BaseModel):
     def find(cls, user_id, token):
         """The live session with this token for this user (its user joined), or None."""
         cutoff = utcnow() - datetime.timedelta(days=cls.IDLE_DAYS)
-        # Only the columns a request needs from the session: this runs on every request.
-        session = (cls.select(cls.id, cls.last_seen_at, User).join(User)
-                   .where((cls.token_hash == cls.digest(token)) & (cls.user == user_id) & (cls.last_seen_at >= cutoff))
-                   .first())
+        session = _live_session.first(cls.digest(token), user_id, cutoff)
         if session is not None and session.last_seen_at < utcnow() - datetime.timedelta(minutes=10):
             # At most one write per session every ten minutes, not one per request.
             cls.update(last_seen_at=utcnow()).where(cls.id == session.id).execute()
@@ -202,6 +200,16 @@ class UserSession(BaseModel):
         return cls.select().where(cls.user == user.id).order_by(cls.last_seen_at.desc(), cls.id.desc())
 
 
+@prepared
+def _live_session(token_hash, user_id, cutoff):
+    """The session with this token hash for this user, used since `cutoff`, with its user (every request runs this)."""
+    # Only the columns a request needs from the session.
+    return (UserSession.select(UserSession.id, UserSession.last_seen_at, User).join(User)
+            .where((UserSession.token_hash == token_hash) & (UserSession.user == user_id)
+                   & (UserSession.last_seen_at >= cutoff))
+            .limit(1))
+
+
 class OwnedModel(BaseModel):
     """A row that belongs to one user. Fetch rows only through for_user()."""
 
@@ -211,6 +219,17 @@ class OwnedModel(BaseModel):
     def for_user(cls, user, *fields):
         """The base query for this model, scoped to one user's rows."""
         return cls.select(*fields).where(cls.user == user)
+
+    @classmethod
+    def owned(cls, user, pk):
+        """The user's row with this id, or None (someone else's row is None too)."""
+        return _owned_row.first(cls, user, pk)
+
+
+@prepared(fixed=("model",))
+def _owned_row(model, user, pk):
+    """One user's row of `model` with this id."""
+    return model.for_user(user).where(model.id == pk).limit(1)
 
 
 RELATIONS = [
@@ -298,12 +317,14 @@ class Contact(OwnedModel):
     @classmethod
     def alphabetical(cls, user, tag=None, *fields):
         """The user's contacts in alphabetical order, optionally only those with a tag (and only `fields`)."""
-        query = cls.for_user(user, *fields).order_by(cls.sort_name, cls.id)
-        if tag:
-            query = query.where(
-                cls.id.in_(ContactTag.for_user(user, ContactTag.contact).where(ContactTag.key == folded_key(tag, ContactTag.key)))
-            )
-        return query
+        return _alphabetical(user, folded_key(tag, ContactTag.key) if tag else None, *fields)
+
+    LISTED = ("id", "name", "role", "company")  # the columns the People list shows
+
+    @classmethod
+    def list_page(cls, user, tag, offset, limit):
+        """A page of the People list (LISTED columns) and how many people it has in all."""
+        return _list_page.first_rows(limit, user, folded_key(tag, ContactTag.key) if tag else None, offset)
 
     def phones(self, methods):
         """The phone entries among already-loaded contact methods."""
@@ -394,6 +415,20 @@ def _merged(current, new):
     return items
 
 
+def _alphabetical(user, tag_key, *fields):
+    """The user's contacts (these `fields`) in alphabetical order; with a tag's key, only those with that tag."""
+    query = Contact.for_user(user, *fields).order_by(Contact.sort_name, Contact.id)
+    if tag_key is not None:
+        query = query.where(Contact.id.in_(ContactTag.for_user(user, ContactTag.contact).where(ContactTag.key == tag_key)))
+    return query
+
+
+@prepared
+def _list_page(user, tag_key, offset):
+    """The People list from `offset` on."""
+    return _alphabetical(user, tag_key, *(getattr(Contact, name) for name in Contact.LISTED)).offset(offset)
+
+
 class ContactMethod(OwnedModel):
     """A phone number or email address of a contact."""
 
@@ -412,8 +447,7 @@ class ContactMethod(OwnedModel):
         """The first phone and the first email of each contact, as two dicts by contact id (one query)."""
         phones, emails = {}, {}
         if contact_ids:
-            query = cls.select(cls.contact, cls.kind, cls.value).where(cls.contact.in_(list(contact_ids)))
-            for m in query.order_by(cls.position, cls.id):
+            for m in _methods_of(list(contact_ids)):
                 (phones if m.kind == "phone" else emails).setdefault(m.contact_id, m)
         return phones, emails
 
@@ -421,6 +455,13 @@ class ContactMethod(OwnedModel):
     def tel(self):
         """The number as dialled in a tel:/sms: link."""
         return digits(self.value)
+
+
+@prepared
+def _methods_of(contact_ids):
+    """The phones and emails of these contacts, in their order."""
+    return (ContactMethod.select(ContactMethod.contact, ContactMethod.kind, ContactMethod.value)
+            .where(ContactMethod.contact.in_(contact_ids)).order_by(ContactMethod.position, ContactMethod.id))
 
 
 class ContactTag(OwnedModel):
@@ -437,11 +478,17 @@ class ContactTag(OwnedModel):
     @classmethod
     def counts(cls, user):
         """The user's tags with how many contacts carry each, most used first."""
-        return (
-            cls.for_user(user, fn.MIN(cls.name).alias("name"), cls.key, fn.COUNT(cls.id).alias("count"))
-            .group_by(cls.key)
-            .order_by(fn.COUNT(cls.id).desc(), cls.key)
-        )
+        return list(_tag_counts(user))
+
+
+@prepared
+def _tag_counts(user):
+    """The user's tags (a name and the key) with how many contacts carry each, most used first."""
+    return (
+        ContactTag.for_user(user, fn.MIN(ContactTag.name).alias("name"), ContactTag.key, fn.COUNT(ContactTag.id).alias("count"))
+        .group_by(ContactTag.key)
+        .order_by(fn.COUNT(ContactTag.id).desc(), ContactTag.key)
+    )
 
 
 class FamilyMember(OwnedModel):
@@ -511,15 +558,26 @@ class ImportantDate(OwnedModel):
         return self.label or "Anniversary"
 
 
+# What a brief shows about a contact besides the contact row: each kind of row and its order.
+RELATED = {
+    "methods": (ContactMethod, (ContactMethod.kind.desc(), ContactMethod.position)),
+    "tags": (ContactTag, (ContactTag.key,)),
+    "family": (FamilyMember, (FamilyMember.id,)),
+    "interests": (Interest, (Interest.id,)),
+    "dates": (ImportantDate, (ImportantDate.id,)),
+}
+
+
+@prepared(fixed=("kind",))
+def _related_rows(kind, contact_id):
+    """One kind of RELATED rows of a contact, in its order."""
+    model, order = RELATED[kind]
+    return model.select().where(model.contact == contact_id).order_by(*order)
+
+
 def contact_related(contact):
     """Everything a brief shows about a contact, loaded in a fixed number of queries (five)."""
-    return {
-        "methods": list(contact.methods.order_by(ContactMethod.kind.desc(), ContactMethod.position)),
-        "tags": list(contact.tags.order_by(ContactTag.key)),
-        "family": list(contact.family.order_by(FamilyMember.id)),
-        "interests": list(contact.interests.order_by(Interest.id)),
-        "dates": list(contact.dates.order_by(ImportantDate.id)),
-    }
+    return {kind: list(_related_rows(kind, contact.id)) for kind in RELATED}
 
 
 TOUCH_KINDS = [
@@ -584,31 +642,49 @@ class Touch(OwnedModel):
         ).execute()
         Contact.refresh_last_touch(set(old) | set(contact_ids))
 
+    @classmethod
+    def latest_for(cls, contact, limit):
+        """The contact's `limit` latest touches."""
+        return list(_latest_touches(contact.id, limit))
+
     @staticmethod
     def contacts_of(touches):
         """{touch id: [contacts]} for already-loaded touches (one query)."""
         ids = [t.id for t in touches]
         result = {i: [] for i in ids}
         if ids:
-            query = (
-                TouchContact.select(TouchContact.touch, Contact.id, Contact.name)
-                .join(Contact)
-                .where(TouchContact.touch.in_(ids))
-                .order_by(Contact.sort_name)
-            )
-            for link in query:
+            for link in _touch_people(ids):
                 result[link.touch_id].append(link.contact)
         return result
 
     @classmethod
     def balance(cls, contact, since):
         """Give and ask touches since a date, and all purchases, for one contact (one query)."""
-        recent = TouchContact.happened_at >= since
-        give = fn.SUM(Case(None, [((cls.give_ask == "give") & recent, 1)], 0))
-        ask = fn.SUM(Case(None, [((cls.give_ask == "ask") & recent, 1)], 0))
-        purchases = fn.SUM(Case(None, [(cls.kind == "purchase", 1)], 0))
-        row = cls.select(give, ask, purchases).join(TouchContact).where(TouchContact.contact == contact).tuples().get()
+        row = _balance.first(contact.id, since)
         return {"give": row[0] or 0, "ask": row[1] or 0, "purchases": row[2] or 0}
+
+
+@prepared
+def _latest_touches(contact_id, limit):
+    """A contact's latest touches."""
+    return Touch.for_contact(contact_id).limit(limit)
+
+
+@prepared
+def _touch_people(touch_ids):
+    """The contacts (id and name) of these touches, by name."""
+    return (TouchContact.select(TouchContact.touch, Contact.id, Contact.name).join(Contact)
+            .where(TouchContact.touch.in_(touch_ids)).order_by(Contact.sort_name))
+
+
+@prepared
+def _balance(contact_id, since):
+    """(give since, ask since, purchases) of one contact's touches."""
+    recent = TouchContact.happened_at >= since
+    give = fn.SUM(Case(None, [((Touch.give_ask == "give") & recent, 1)], 0))
+    ask = fn.SUM(Case(None, [((Touch.give_ask == "ask") & recent, 1)], 0))
+    purchases = fn.SUM(Case(None, [(Touch.kind == "purchase", 1)], 0))
+    return Touch.select(give, ask, purchases).join(TouchContact).where(TouchContact.contact == contact_id).tuples()
 
 
 class TouchContact(OwnedModel):
@@ -649,31 +725,40 @@ class Promise(OwnedModel):
         return cls.for_user(user).where(cls.done_at.is_null()).order_by(cls.due_on, cls.id)
 
     @classmethod
+    def open_with(cls, contact):
+        """The open promises to one contact, soonest due first."""
+        return list(_open_promises_with(contact.user_id, contact.id))
+
+    @classmethod
     def kept_rate(cls, user, today, contact=None):
         """Share of promises kept on time, as (percent or None, on time, counted).
 
         Counted: every promise done, plus open ones already past due (they can no longer be on time).
         Open promises not yet due are not counted.
         """
-        on_time = fn.SUM(Case(None, [((cls.done_at.is_null(False)) & (fn.DATE(cls.done_at) <= cls.due_on), 1)], 0))
-        counted = fn.SUM(Case(None, [(cls.done_at.is_null(False) | (cls.due_on < today), 1)], 0))
-        query = cls.for_user(user, on_time.alias("on_time"), counted.alias("counted"))
-        if contact is not None:
-            query = query.where(cls.contact == contact)
-        kept, total = query.tuples().get()
+        kept, total = _kept_rate.first(user, today, contact)
         kept, total = kept or 0, total or 0
         return (round(100 * kept / total) if total else None), kept, total
 
 
-def first_rows(query, limit):
-    """The first `limit` rows of `query` and how many it has in all, in one statement (COUNT(*) OVER ()).
-
-    A separate COUNT would wrap the whole query again: one more statement for peewee to build and SQLite to run.
-    """
-    rows = list(query.select_extend(fn.COUNT(SQL("*")).over().alias("rows_in_all")).limit(limit))
-    return rows, (rows[0].rows_in_all if rows else 0)
+@prepared
+def _open_promises_with(user, contact_id):
+    """The open promises to one contact."""
+    return Promise.open_for(user).where(Promise.contact == contact_id)
 
 
+@prepared
+def _kept_rate(user, today, contact):
+    """(kept on time, counted) of the user's promises, or of those to one contact."""
+    on_time = fn.SUM(Case(None, [((Promise.done_at.is_null(False)) & (fn.DATE(Promise.done_at) <= Promise.due_on), 1)], 0))
+    counted = fn.SUM(Case(None, [(Promise.done_at.is_null(False) | (Promise.due_on < today), 1)], 0))
+    query = Promise.for_user(user, on_time.alias("on_time"), counted.alias("counted"))
+    if contact is not None:
+        query = query.where(Promise.contact == contact)
+    return query.tuples()
+
+
+@prepared
 def due_promises(user, today):
     """Open promises due today or earlier, oldest first, with their contact (one query)."""
     return (
@@ -684,6 +769,7 @@ def due_promises(user, today):
     )
 
 
+@prepared
 def due_for_touch(user, today):
     """Contacts with a cadence whose last touch (or creation) plus the cadence has come, most overdue first.
 
@@ -713,38 +799,59 @@ def upcoming_dates(user, today, days=14, limit=None):
     keys = {d.month * 100 + d.day for d in window}
     if any(d.month == 2 and d.day == 28 and not calendar.isleap(d.year) for d in window):
         keys.add(229)  # 29 February birthdays are kept on 28 February in common years
-    key = ImportantDate.month * 100 + ImportantDate.day
     start = today.month * 100 + today.day
+    if limit is None:
+        found = list(_dates_on(user, sorted(keys), start))
+        total = len(found)
+    else:
+        found, total = _dates_on.first_rows(limit, user, sorted(keys), start)
+    return [(d.partial.next_occurrence(today), d) for d in found], total
+
+
+@prepared
+def _dates_on(user, keys, start):
+    """The user's important dates whose month * 100 + day is one of `keys`, from `start` on, then the rest."""
+    key = ImportantDate.month * 100 + ImportantDate.day
     Member = FamilyMember.alias()
-    query = (
+    return (
         ImportantDate.select(ImportantDate, Contact.id, Contact.name, Member.id, Member.name)
         .join(Contact, on=(ImportantDate.contact == Contact.id))
         .switch(ImportantDate)
         .join(Member, JOIN.LEFT_OUTER, on=(ImportantDate.family_member == Member.id), attr="member")
-        .where((ImportantDate.user == user) & key.in_(sorted(keys)))
+        .where((ImportantDate.user == user) & key.in_(keys))
         # This year's remaining days first, then next year's (the window may cross 31 December).
         .order_by(Case(None, [(key >= start, 0)], 1), key, Contact.sort_name, ImportantDate.id)
     )
-    found, total = first_rows(query, limit) if limit is not None else (list(query), None)
-    rows = [(d.partial.next_occurrence(today), d) for d in found]
-    return rows, (len(rows) if total is None else total)
 
 
-def needing_attention(user, today):
-    """Contacts whose last pulse dropped (within a year), and those touched but not asked how they are in 90 days."""
+def needing_attention(user, today, limit):
+    """Contacts whose last pulse dropped (within a year), and those touched but not asked how they are in 90 days.
+
+    Each as (the first `limit`, how many in all).
+    """
     year_ago = datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time())
     since = datetime.datetime.combine(today - datetime.timedelta(days=90), datetime.time())
-    dropped = (
+    return _pulse_dropped.first_rows(limit, user, year_ago), _not_asked.first_rows(limit, user, since)
+
+
+@prepared
+def _pulse_dropped(user, year_ago):
+    """Contacts whose last pulse is lower than the one before, measured since `year_ago`, latest first."""
+    return (
         Contact.for_user(user, Contact.id, Contact.name, Contact.previous_pulse, Contact.last_pulse)
         .where((Contact.last_pulse < Contact.previous_pulse) & (Contact.last_pulse_at >= year_ago))
         .order_by(Contact.last_pulse_at.desc())
     )
-    not_asked = (
+
+
+@prepared
+def _not_asked(user, since):
+    """Contacts touched but with no pulse since `since`, latest touched first."""
+    return (
         Contact.for_user(user, Contact.id, Contact.name)
         .where(Contact.last_touch_at.is_null(False) & (Contact.last_pulse_at.is_null() | (Contact.last_pulse_at < since)))
         .order_by(Contact.last_touch_at.desc())
     )
-    return dropped, not_asked
 
 
 GIFT_STATUSES = [("idea", "Idea"), ("planned", "Planned"), ("bought", "Bought"), ("given", "Given"), ("received", "Received")]
@@ -796,6 +903,11 @@ class Gift(OwnedModel):
             self.date = None
 
     @classmethod
+    def of_contact(cls, contact):
+        """All gifts for a contact and their family, newest first (undated last)."""
+        return list(_gifts_of_contact(contact.user_id, contact.id))
+
+    @classmethod
     def same_recipient(cls, user, contact_id, member_id):
         """The user's gifts for exactly this recipient (the contact, or one family member)."""
         query = cls.for_user(user).where(cls.contact == contact_id)
@@ -817,17 +929,8 @@ class Gift(OwnedModel):
     @classmethod
     def spend(cls, user, year, contact=None, exclude=None):
         """Money spent on gifts in a calendar year, as {currency: total} (bought or given, dated that year)."""
-        query = (
-            cls.for_user(user, cls.currency, fn.SUM(cls.price))
-            .where(cls.status.in_(SPENT) & cls.price.is_null(False)
-                   & (cls.date >= datetime.date(year, 1, 1)) & (cls.date <= datetime.date(year, 12, 31)))
-            .group_by(cls.currency)
-        )
-        if contact is not None:
-            query = query.where(cls.contact == contact)
-        if exclude is not None:
-            query = query.where(cls.id != exclude)
-        return {currency: _money(total) for currency, total in query.tuples()}
+        rows = _spend(user, datetime.date(year, 1, 1), datetime.date(year, 12, 31), contact, exclude)
+        return {currency: _money(total) for currency, total in rows}
 
     @classmethod
     def spend_by_contact(cls, user, year):
@@ -860,6 +963,28 @@ class Gift(OwnedModel):
             return (f"This gift takes {contact.name} to {total:.2f} {self.currency} in {year}, "
                     f"over the yearly budget of {contact.gift_budget:.2f} {contact.gift_budget_currency}.")
         return None
+
+
+@prepared
+def _gifts_of_contact(user, contact_id):
+    """A contact's gifts, newest first."""
+    return (Gift.for_user(user).where(Gift.contact == contact_id)
+            .order_by(Gift.date.desc(nulls="LAST"), Gift.id.desc()))
+
+
+@prepared
+def _spend(user, first_day, last_day, contact, exclude):
+    """(currency, total price) of gifts bought or given between two days, for one contact or all, minus one."""
+    query = (
+        Gift.for_user(user, Gift.currency, fn.SUM(Gift.price))
+        .where(Gift.status.in_(SPENT) & Gift.price.is_null(False) & (Gift.date >= first_day) & (Gift.date <= last_day))
+        .group_by(Gift.currency)
+    )
+    if contact is not None:
+        query = query.where(Gift.contact == contact)
+    if exclude is not None:
+        query = query.where(Gift.id != exclude)
+    return query.tuples()
 
 
 def _money(total):
@@ -899,14 +1024,45 @@ class Gesture(OwnedModel):
         return touch
 
     @classmethod
-    def planned_due_by(cls, user, day):
-        """Planned gestures due on or before `day`, soonest first, with their contact."""
-        return (
-            cls.select(cls.id, cls.text, cls.due_on, Contact.id, Contact.name)
-            .join(Contact)
-            .where((cls.user == user) & (cls.status == "planned") & (cls.due_on <= day))
-            .order_by(cls.due_on, cls.id)
-        )
+    def planned_for(cls, contact):
+        """The planned gestures for one contact, soonest due first."""
+        return list(_planned_gestures_for(contact.user_id, contact.id))
+
+
+@prepared
+def planned_gestures_due(user, day):
+    """Planned gestures due on or before `day`, soonest first, with their contact."""
+    return (
+        Gesture.select(Gesture.id, Gesture.text, Gesture.due_on, Contact.id, Contact.name)
+        .join(Contact)
+        .where((Gesture.user == user) & (Gesture.status == "planned") & (Gesture.due_on <= day))
+        .order_by(Gesture.due_on, Gesture.id)
+    )
+
+
+@prepared
+def _planned_gestures_for(user, contact_id):
+    """One contact's planned gestures, soonest due first."""
+    return (Gesture.for_user(user).where((Gesture.contact == contact_id) & (Gesture.status == "planned"))
+            .order_by(Gesture.due_on))
+
+
+@prepared
+def _gift_recipients(user, contact_ids, recent):
+    """(contact, family member) of these contacts' gifts planned or bought, or given since `recent`."""
+    return (
+        Gift.for_user(user, Gift.contact, Gift.family_member)
+        .where(Gift.contact.in_(contact_ids)
+               & (Gift.status.in_(["planned", "bought"]) | ((Gift.status == "given") & (Gift.date >= recent))))
+        .tuples()
+    )
+
+
+@prepared
+def _planned_gesture_days(user, contact_ids):
+    """(contact, due day) of these contacts' planned gestures."""
+    return (Gesture.for_user(user, Gesture.contact, Gesture.due_on)
+            .where(Gesture.contact.in_(contact_ids) & (Gesture.status == "planned")).tuples())
 
 
 def uncovered_dates(user, today, dates):
@@ -917,19 +1073,10 @@ def uncovered_dates(user, today, dates):
     """
     if not dates:
         return []
-    contact_ids = list({d.contact_id for _, d in dates})
-    recent = today - datetime.timedelta(days=30)
-    gifts = (
-        Gift.for_user(user, Gift.contact, Gift.family_member)
-        .where(Gift.contact.in_(contact_ids)
-               & (Gift.status.in_(["planned", "bought"]) | ((Gift.status == "given") & (Gift.date >= recent))))
-        .tuples()
-    )
-    covered = {(cid, mid) for cid, mid in gifts}
+    contact_ids = sorted({d.contact_id for _, d in dates})
+    covered = set(_gift_recipients(user, contact_ids, today - datetime.timedelta(days=30)))
     gestures = {}
-    for cid, due in Gesture.for_user(user, Gesture.contact, Gesture.due_on).where(
-        Gesture.contact.in_(contact_ids) & (Gesture.status == "planned")
-    ).tuples():
+    for cid, due in _planned_gesture_days(user, contact_ids):
         gestures[cid] = min(due, gestures.get(cid, due))
     return [
         (next_on, d) for next_on, d in dates

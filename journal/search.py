@@ -10,6 +10,7 @@ from .db import db
 from peewee import JOIN
 
 from .models import RELATIONS, Contact, ContactMethod, FamilyMember, Interest, Touch
+from .prepared import prepared
 from .search_index import GROUPS, backend, highlight_words, marked
 from .templating import id_url
 from .web import render
@@ -34,6 +35,25 @@ def phone_matches(user, text, limit):
         .limit(limit)
     )
     return [row.contact_id for row in query]
+
+
+@prepared
+def _shown_contacts(user, ids):
+    """What a result shows of these contacts."""
+    return Contact.for_user(user, Contact.id, Contact.name, Contact.role, Contact.company, Contact.city).where(Contact.id.in_(ids))
+
+
+@prepared
+def _shown_touches(user, ids):
+    """What a result shows of these touches."""
+    return Touch.for_user(user, Touch.id, Touch.kind, Touch.happened_at).where(Touch.id.in_(ids))
+
+
+@prepared
+def _interest_owners(user, ids):
+    """(interest id, family member's name, relation) of these interests; no name for the contact's own."""
+    return (Interest.for_user(user, Interest.id, FamilyMember.name, FamilyMember.relation)
+            .join(FamilyMember, JOIN.LEFT_OUTER).where(Interest.id.in_(ids)).tuples())
 
 
 def run_search(user, text, limit):
@@ -61,20 +81,15 @@ def run_search(user, text, limit):
 
 def _present(groups, text):
     """Turn index rows into what the page shows: title, subtitle, snippet and link."""
-    contact_ids = {int(r["contact_id"]) for *_, rows in groups for r in rows if r["contact_id"] is not None}
-    shown = (Contact.id, Contact.name, Contact.role, Contact.company, Contact.city)
-    contacts = ({c.id: c for c in Contact.for_user(current_user, *shown).where(Contact.id.in_(list(contact_ids)))}
-                if contact_ids else {})
-    touch_ids = [int(r["ref_id"]) for kind, _, _, rows in groups if kind == 4 for r in rows]
-    touches = ({t.id: t for t in Touch.for_user(current_user, Touch.id, Touch.kind, Touch.happened_at)
-                .where(Touch.id.in_(touch_ids))} if touch_ids else {})
+    contact_ids = sorted({int(r["contact_id"]) for *_, rows in groups for r in rows if r["contact_id"] is not None})
+    contacts = {c.id: c for c in _shown_contacts(current_user, contact_ids)} if contact_ids else {}
+    touch_ids = sorted({int(r["ref_id"]) for kind, _, _, rows in groups if kind == 4 for r in rows})
+    touches = {t.id: t for t in _shown_touches(current_user, touch_ids)} if touch_ids else {}
     touch_people = Touch.contacts_of(list(touches.values())) if touches else {}
-    interest_ids = [int(r["ref_id"]) for kind, _, _, rows in groups if kind == 2 for r in rows]
+    interest_ids = sorted({int(r["ref_id"]) for kind, _, _, rows in groups if kind == 2 for r in rows})
     whose = {}
     if interest_ids:
-        query = (Interest.for_user(current_user, Interest.id, FamilyMember.name, FamilyMember.relation)
-                 .join(FamilyMember, JOIN.LEFT_OUTER).where(Interest.id.in_(interest_ids)))
-        for row in query.tuples():
+        for row in _interest_owners(current_user, interest_ids):
             if row[1]:
                 whose[row[0]] = f"{row[1]}, {dict(RELATIONS).get(row[2], 'family').lower()} of "
     anchors = {1: "contact-family", 2: None, 3: "contact-world", 5: "contact-promises", 6: "contact-gifts", 7: "contact-gestures"}

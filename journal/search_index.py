@@ -2,10 +2,11 @@
 import re
 
 from markupsafe import Markup, escape
-from peewee import fn
+from peewee import SQL, Select, fn
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
 from .db import db, is_sqlite
+from .prepared import prepared
 from .text import fold
 
 # Group order on the results page, and the kind number each source row has in the index.
@@ -51,12 +52,6 @@ class SearchIndex(FTS5Model):
         return None if query == '""' else query
 
     @classmethod
-    def _matching(cls, user, kind, query, *fields):
-        """The matches of one kind for one user."""
-        scoped = f'scope:"u{user.id}k{kind}" AND {{title body}}: ({query})'
-        return cls.select(*fields).where(cls.match(scoped))
-
-    @classmethod
     def any_in(cls, user, kinds, query):
         """True when any of these groups has a match: one lookup, no ranking."""
         scopes = " OR ".join(f'"u{user.id}k{kind}"' for kind in kinds)
@@ -71,13 +66,30 @@ class SearchIndex(FTS5Model):
         ranking thousands of matches (a two-letter prefix) costs more than it helps, so then, as for
         notes, the newest come first.
         """
-        snippet = fn.snippet(cls._meta.entity, 5, START, END, "…", 14).alias("snippet")
-        select = cls._matching(user, kind, query, cls.rowid, cls.ref_id, cls.contact_id, cls.label, snippet)
-        if kind in RANKED and cls._matching(user, kind, query, cls.rowid).limit(RANK_AT_MOST + 1).count() <= RANK_AT_MOST:
-            select = select.order_by(cls.bm25(0, 0, 0, 0, 10.0, 1.0))
-        else:
-            select = select.order_by(cls.rowid.desc())
-        return list(select.limit(limit).dicts())
+        scoped = cls._scoped(user, kind, query)
+        ranked = kind in RANKED and _match_count.first(scoped, RANK_AT_MOST + 1)[0] <= RANK_AT_MOST
+        return list(_group_rows(ranked, scoped, limit))
+
+    @staticmethod
+    def _scoped(user, kind, query):
+        """The FTS5 query for one kind of one user's matches."""
+        return f'scope:"u{user.id}k{kind}" AND {{title body}}: ({query})'
+
+
+@prepared
+def _match_count(scoped, at_most):
+    """How many rows match, counting no further than `at_most`."""
+    matches = SearchIndex.select(SearchIndex.rowid).where(SearchIndex.match(scoped)).limit(at_most)
+    return Select([matches.alias("matches")], [fn.COUNT(SQL("1"))]).tuples()
+
+
+@prepared(fixed=("ranked",))
+def _group_rows(ranked, scoped, limit):
+    """The matching rows with a snippet, best first (bm25, names weighing ten times notes) or newest first."""
+    snippet = fn.snippet(SearchIndex._meta.entity, 5, START, END, "…", 14).alias("snippet")
+    order = SearchIndex.bm25(0, 0, 0, 0, 10.0, 1.0) if ranked else SearchIndex.rowid.desc()
+    return (SearchIndex.select(SearchIndex.rowid, SearchIndex.ref_id, SearchIndex.contact_id, SearchIndex.label, snippet)
+            .where(SearchIndex.match(scoped)).order_by(order).limit(limit).dicts())
 
 
 def contact_ids_matching(user, text, limit=20000):

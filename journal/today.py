@@ -5,7 +5,7 @@ from flask import Blueprint
 from flask_login import current_user, login_required
 
 from .dates import format_day
-from .models import (PULSES, Contact, Gesture, Promise, due_for_touch, due_promises, first_rows, needing_attention,
+from .models import (PULSES, Contact, Promise, due_for_touch, due_promises, needing_attention, planned_gestures_due,
                      uncovered_dates, upcoming_dates)
 from .web import render
 
@@ -19,14 +19,12 @@ LISTED = 50  # promises listed at most (the first SHOWN, the rest behind "more")
 def render_today(status=200):
     """Render Today, or the one section an htmx request targets."""
     today = datetime.date.today()
-    promises, promises_total = first_rows(due_promises(current_user, today), LISTED)
-    due, due_total = first_rows(due_for_touch(current_user, today), SHOWN)
-    dropped_query, not_asked_query = needing_attention(current_user, today)
-    dropped, dropped_total = first_rows(dropped_query, SHOWN)
-    not_asked, not_asked_total = first_rows(not_asked_query, SHOWN)
+    promises, promises_total = due_promises.first_rows(LISTED, current_user, today)
+    due, due_total = due_for_touch.first_rows(SHOWN, current_user, today)
+    (dropped, dropped_total), (not_asked, not_asked_total) = needing_attention(current_user, today, SHOWN)
     dates, dates_total = upcoming_dates(current_user, today, limit=LISTED)
-    gestures, gestures_total = first_rows(Gesture.planned_due_by(current_user, today + datetime.timedelta(days=14)),
-                                          SHOWN)
+    gestures, gestures_total = planned_gestures_due.first_rows(SHOWN, current_user,
+                                                               today + datetime.timedelta(days=14))
     return render(
         "today/index.html",
         partials=TODAY_PARTIALS,

@@ -37,11 +37,10 @@ def as_id(value):
 
 def get_owned_or_404(model, pk, query=None):
     """The current user's row of `model` with this id; 404 when it is missing or someone else's."""
-    base = query if query is not None else model.for_user(current_user)
     pk = as_id(pk)
     if pk is None:
         abort(404)
-    obj = base.where(model.id == pk).first()
+    obj = model.owned(current_user, pk) if query is None else query.where(model.id == pk).first()
     if obj is None:
         abort(404)
     return obj

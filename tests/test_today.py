@@ -114,9 +114,9 @@ def test_nobody_asked_in_90_days(app, ada):
     capture(ada, [silent])
     capture(ada, [silent], pulse="4", happened_at=(datetime.datetime.now() - datetime.timedelta(days=120)).strftime("%Y-%m-%dT%H:%M"))
     with app.app_context():
-        dropped, not_asked = needing_attention(User.get_by_id(ada.user.id), TODAY)
-        assert list(dropped) == []
-        assert [c.name for c in not_asked] == ["Never Asked"]
+        (dropped, dropped_total), (not_asked, not_asked_total) = needing_attention(User.get_by_id(ada.user.id), TODAY, 10)
+        assert dropped == [] and dropped_total == 0
+        assert [c.name for c in not_asked] == ["Never Asked"] and not_asked_total == 1
 
 
 def test_promise_from_the_brief_validation_and_isolation(app, ada, bob):

@@ -97,8 +97,8 @@ def build_brief(contact, today):
         )
     dates.sort(key=lambda e: (e.next_on, e.title))
     family = sorted(entries.values(), key=lambda e: (_RELATION_ORDER.get(e.member.relation, 99), e.member.id))
-    touches = list(Touch.for_contact(contact).limit(3))
-    gifts = list(Gift.for_user(contact.user_id).where(Gift.contact == contact).order_by(Gift.date.desc(nulls="LAST"), Gift.id.desc()))
+    touches = Touch.latest_for(contact, 3)
+    gifts = Gift.of_contact(contact)
     open_order = {"bought": 0, "planned": 1, "idea": 2}
     ideas = sorted((g for g in gifts if g.status in open_order), key=lambda g: (open_order[g.status], -g.id))
     last_given = {}
@@ -108,12 +108,11 @@ def build_brief(contact, today):
     return Brief(
         gift_ideas=ideas,
         last_given=[(entries[mid].member if mid else None, g) for mid, g in last_given.items() if mid is None or mid in entries],
-        gestures=list(Gesture.for_user(contact.user_id).where((Gesture.contact == contact) & (Gesture.status == "planned"))
-                      .order_by(Gesture.due_on)),
+        gestures=Gesture.planned_for(contact),
         spend=Gift.spend(contact.user_id, today.year, contact=contact.id),
         touches=touches,
         touch_people=Touch.contacts_of(touches),
-        promises=list(Promise.open_for(contact.user_id).where(Promise.contact == contact)),
+        promises=Promise.open_with(contact),
         kept=Promise.kept_rate(contact.user_id, today, contact=contact),
         balance=Touch.balance(contact, datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time())),
         contact=contact,

@@ -7,8 +7,7 @@ from flask_login import current_user, login_required
 from ..audit import audit
 from ..db import db
 from ..extensions import htmx
-from ..models import (Contact, ContactMethod, ContactTag, FamilyMember, Gift, ImportantDate, Touch, contact_related,
-                      first_rows)
+from ..models import Contact, ContactMethod, ContactTag, FamilyMember, Gift, ImportantDate, Touch, contact_related
 from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
 from ..touch_forms import PromiseForm
 from ..text import split_list
@@ -32,7 +31,6 @@ TIMELINE_PARTIALS = {"contact-timeline": "people/_timeline.html", "more-touches"
 TIMELINE_PAGE = 10
 MAX_PAGE = 10 ** 6  # far past any real list; a larger page number would overflow the query's OFFSET
 LIST_PARTIALS = {"people-list": "people/_list.html", "more-people": "people/_rows.html"}
-LIST_FIELDS = (Contact.id, Contact.name, Contact.role, Contact.company)
 
 
 def _today():
@@ -52,9 +50,8 @@ def index():
     tag = request.args.get("tag", "").strip()
     page = _page_number()
     size = current_app.config["PEOPLE_PAGE_SIZE"]
-    # One extra row tells whether there is a next page; the list shows only these columns.
-    query = Contact.alphabetical(current_user, tag, *LIST_FIELDS).offset((page - 1) * size)
-    rows, total = first_rows(query, size + 1)
+    # One extra row tells whether there is a next page.
+    rows, total = Contact.list_page(current_user, tag, (page - 1) * size, size + 1)
     has_more = len(rows) > size
     rows = rows[:size]
     first_phone, first_email = ContactMethod.firsts([c.id for c in rows])
@@ -68,7 +65,7 @@ def index():
         has_more=has_more,
         page=page,
         tag=tag,
-        tags=list(ContactTag.counts(current_user)) if not htmx or htmx.target != "more-people" else [],
+        tags=ContactTag.counts(current_user) if not htmx or htmx.target != "more-people" else [],
         total=total if page == 1 else None,
     )
 

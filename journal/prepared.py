@@ -1,0 +1,144 @@
+"""Queries whose SQL peewee builds once per process, then runs again with each call's values.
+
+Building the SQL text of a query is most of a page's CPU time: peewee walks the whole expression tree
+for every statement, about 0.2 ms each, while SQLite runs a brief's statements in a tenth of that
+(docs/benchmarks.md, "Where the server's time goes"). A function decorated with @prepared builds its
+query from placeholders the first time it is called; peewee renders that once, and every later call
+only converts its values the way peewee would have and sends the same SQL again.
+
+    @prepared
+    def open_promises(user, contact):
+        return Promise.select().where((Promise.user == user) & (Promise.contact == contact))
+
+    open_promises(current_user, contact)  # the rows, as the query itself would give them
+
+Rules for the builder, so the cached SQL fits every call:
+- Use each argument only as a value in the query (compared, in a list, a LIMIT): it is a placeholder
+  when the builder runs. Work something out from it before the call and pass the result instead.
+- An argument that is None is passed as None, and a list or tuple as a list of placeholders: the SQL is
+  kept per pattern of None arguments and list lengths, so `if contact is not None:` may shape the query.
+- Arguments named in `fixed` (a model, a column, a sort order) reach the builder as they are and are part
+  of the cache key: they must be hashable, and few in kinds.
+"""
+import functools
+import inspect
+
+from peewee import SQL, Node, fn
+
+from .db import db
+
+
+class Param(Node):
+    """A placeholder for one value of a call (or one item of a list argument)."""
+
+    def __init__(self, name, index=None):
+        self.name, self.index = name, index
+
+    def __sql__(self, ctx):
+        """Write a parameter marker; remember which argument fills it and how peewee would convert it."""
+        # Expression.__sql__ sets the left-hand field's converter, as peewee's Context.value() would use
+        # for a plain value. Values inside a function call are not converted (peewee wraps them in
+        # Value(arg, False)), so neither are placeholders there.
+        converter = None if ctx.state.in_function else ctx.state.converter
+        ctx._values.append(_Slot(self.name, self.index, converter))
+        return ctx.literal(ctx.state.param or "?")
+
+
+class _Slot:
+    """Where one parameter of the cached SQL comes from."""
+
+    __slots__ = ("name", "index", "converter")
+
+    def __init__(self, name, index, converter):
+        self.name, self.index, self.converter = name, index, converter
+
+    def value(self, arguments):
+        """This parameter's value for one call, converted as peewee converts it."""
+        value = arguments[self.name]
+        if self.index is not None:
+            value = value[self.index]
+        return self.converter(value) if self.converter else value
+
+
+class PreparedQuery:
+    """A query builder whose rendered SQL is kept per database class and argument shape."""
+
+    def __init__(self, build, fixed=()):
+        self.build, self.fixed = build, frozenset(fixed)
+        self.signature = inspect.signature(build)
+        self.cache = {}
+        functools.update_wrapper(self, build)
+
+    def _shape(self, arguments):
+        """What decides the SQL's text: which arguments are None, and each list argument's length."""
+        return tuple(value if name in self.fixed
+                     else None if value is None else len(value) if isinstance(value, (list, tuple)) else -1
+                     for name, value in arguments.items())
+
+    def _prepare(self, arguments, key):
+        """Build the query from placeholders and render it once for this database and shape."""
+        placeholders = {
+            name: value if name in self.fixed or value is None
+            else [Param(name, i) for i in range(len(value))] if isinstance(value, (list, tuple))
+            else Param(name)
+            for name, value in arguments.items()
+        }
+        query = self.build(**placeholders)
+        sql, params = db.obj.get_sql_context().parse(query)
+        entry = self.cache[key] = (query, sql, params)
+        return entry
+
+    def query(self, *args, **kwargs):
+        """The query built for these arguments' shape, its SQL, and this call's parameters."""
+        arguments = self.signature.bind(*args, **kwargs)
+        arguments.apply_defaults()
+        arguments = arguments.arguments
+        key = (type(db.obj), self._shape(arguments))
+        entry = self.cache.get(key) or self._prepare(arguments, key)
+        query, sql, params = entry
+        return query, sql, [p.value(arguments) if type(p) is _Slot else p for p in params]
+
+    def direct(self, *args, **kwargs):
+        """The SQL and parameters peewee itself builds from these values (what every call must match)."""
+        arguments = self.signature.bind(*args, **kwargs)
+        arguments.apply_defaults()
+        return db.obj.get_sql_context().parse(self.build(**arguments.arguments))
+
+    def __call__(self, *args, **kwargs):
+        """Run the query with these values; its rows come back as the query itself would give them."""
+        query, sql, params = self.query(*args, **kwargs)
+        return query._get_cursor_wrapper(db.execute_sql(sql, params))
+
+    def first_rows(self, limit, *args, **kwargs):
+        """The first `limit` rows and how many there are in all, in one statement (COUNT(*) OVER ()).
+
+        A separate COUNT would wrap the whole query again: one more statement to build and to run.
+        """
+        rows = list(self._counted(limit, *args, **kwargs))
+        return rows, (rows[0].rows_in_all if rows else 0)
+
+    @functools.cached_property
+    def _counted(self):
+        """This query with its row count on every row, limited: prepared on its own."""
+        build = self.build
+
+        def counted(rows_limit, **arguments):
+            return build(**arguments).select_extend(fn.COUNT(SQL("*")).over().alias("rows_in_all")).limit(rows_limit)
+
+        limit = inspect.Parameter("rows_limit", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        counted.__name__ = counted.__qualname__ = f"{self.__name__}.first_rows"
+        counted.__signature__ = self.signature.replace(parameters=[limit, *self.signature.parameters.values()])
+        return PreparedQuery(counted, self.fixed)
+
+    def first(self, *args, **kwargs):
+        """The first row, or None (the builder limits the query itself when only one row is wanted)."""
+        for row in self(*args, **kwargs):
+            return row
+        return None
+
+
+def prepared(build=None, *, fixed=()):
+    """Decorator: run `build`'s query with SQL rendered once (see the module's docstring)."""
+    if build is None:
+        return functools.partial(PreparedQuery, fixed=fixed)
+    return PreparedQuery(build, fixed)

@@ -1,0 +1,86 @@
+"""Prepared queries (journal/prepared.py): the SQL built once must be what peewee builds for every call."""
+import datetime
+import random
+
+import pytest
+from conftest import ON_POSTGRESQL
+from test_people import add_contact
+
+from journal import demo
+from journal.models import Contact, Promise, User
+from journal.prepared import PreparedQuery, prepared
+
+
+@pytest.fixture
+def checked(monkeypatch):
+    """Every prepared call compares its SQL and parameters with peewee's own; returns the calls seen."""
+    seen = []
+    run = PreparedQuery.__call__
+
+    def compare(self, *args, **kwargs):
+        _, sql, params = self.query(*args, **kwargs)
+        assert (sql, params) == tuple(self.direct(*args, **kwargs)), self.__name__
+        seen.append(self.__name__)
+        return run(self, *args, **kwargs)
+
+    monkeypatch.setattr(PreparedQuery, "__call__", compare)
+    return seen
+
+
+def test_every_page_sends_what_peewee_would_build(app, ada, checked):
+    """A demo journal through the pages that use prepared queries, each call checked against peewee."""
+    with app.app_context():
+        user = User.get(User.email == "ada@example.com")
+        demo.write(user, demo.generate(random.Random(3), 40, datetime.date.today()))
+        ids = [c.id for c in Contact.for_user(user, Contact.id)]
+    pages = ["/", "/people/", "/people/?tag=golf", "/people/?page=2", "/capture/contacts?q=ma", "/gifts"]
+    pages += [f"/people/{cid}" for cid in ids[:12]]
+    pages += [f"/search?q={q}" for q in ("ma", "violin", "a", "zz", "Lyon", '"quoted words"', "5551")]
+    for url in pages:
+        response = ada.get(url)
+        assert response.status_code == 200, url
+    # Every kind of prepared query the pages use was checked, in several shapes.
+    assert {"due_promises.first_rows", "due_for_touch.first_rows", "_dates_on.first_rows", "_list_page.first_rows",
+            "_related_rows", "_owned_row", "_live_session", "_latest_touches", "_touch_people", "_gifts_of_contact",
+            "_kept_rate", "_balance", "_spend", "_tag_counts", "_shown_contacts"} <= set(checked)
+    if not ON_POSTGRESQL:  # PostgreSQL's full-text search is its own SQL (journal/search_index.py)
+        assert {"_group_rows", "_match_count"} <= set(checked)
+    assert len(checked) > 200
+
+
+def test_rows_come_back_as_the_query_gives_them(app, ada, bob):
+    """Model rows with joined models, tuples, counts; and another user's ids find nothing."""
+    cid = add_contact(ada, name="Ana Silva", company="Acme")
+    add_contact(bob, name="Bob's Customer")
+    with app.app_context():
+        owner = User.get(User.email == "ada@example.com")
+        other = User.get(User.email == "bob@example.com")
+        assert Contact.owned(owner, cid).name == "Ana Silva"
+        assert Contact.owned(other, cid) is None
+        rows, total = Contact.list_page(owner, None, 0, 10)
+        assert [r.name for r in rows] == ["Ana Silva"] and total == 1
+        assert Contact.list_page(owner, None, 1, 10) == ([], 0)
+        assert Promise.kept_rate(owner, datetime.date.today()) == (None, 0, 0)
+
+
+def test_the_sql_is_kept_per_shape(app):
+    """None arguments, list lengths and fixed arguments each get their own SQL; values do not."""
+    calls = []
+
+    @prepared(fixed=("order",))
+    def named(order, user, ids, name):
+        calls.append((order, ids, name))
+        query = User.select(User.id).where(User.id.in_(ids)).order_by(getattr(User, order))
+        return query.where(User.email == name) if name is not None else query
+
+    with app.app_context():
+        for ids in ([1], [2], [1, 2], [], [3, 4]):
+            for name in (None, "x@example.com", "y@example.com"):
+                named.query("id", None, ids, name)
+        named.query("email", None, [1], None)
+        # Built once per (order, list length, name given or not): 3 lengths × 2, and 1 for the other order.
+        assert len(calls) == 7
+        _, sql, params = named.query("id", None, [7, 8], "z@example.com")
+        assert params == [7, 8, "z@example.com"] and sql.count("?") + sql.count("%s") == 3
+        with pytest.raises(TypeError):
+            named.query("id", None, [1])  # a missing argument is an error, not a NULL
