@@ -1,15 +1,24 @@
 """gunicorn settings shared by `make run`, `make loadtest` (tests/load/run.py) and docs/deploy.md.
 
-Processes, not threads: each worker runs one request at a time (gunicorn's sync worker). The app is
-CPU-bound Python. Threads of one process share one interpreter lock, and SQLite hands it back and takes
-it again for every row, so a request waits up to the switch interval (5 ms) per row while another thread
-of its worker runs: with 4 threads a request costs more CPU and its latency grows with every busy
-neighbour (docs/benchmarks.md, "Load"). Two processes per core keep both cores busy while one of them
-waits for a commit's fsync. nginx in front (docs/deploy.md) buffers slow clients, as sync workers need.
+Processes, not threads: each worker runs one request at a time. The app is CPU-bound Python. Threads of
+one process share one interpreter lock, and SQLite hands it back and takes it again for every row, so a
+request waits up to the switch interval (5 ms) per row while another thread of its worker runs: with 4
+threads a request costs more CPU and its latency grows with every busy neighbour (docs/benchmarks.md,
+"Load"). Two processes per core keep both cores busy while one of them waits for a commit's fsync.
+
+The gthread worker with one thread, not the sync worker: its main thread keeps idle keep-alive
+connections aside, so a client's next request needs no new connection, and a finished response never
+holds the worker. The sync worker closes every connection and (gunicorn 27) waits for the
+client's side of the close before it takes the next one. nginx in front (docs/deploy.md) buffers slow
+clients.
 """
 import os
 
 workers = int(os.environ.get("WORKERS", 4))
+worker_class = "gthread"
 threads = 1
+# Longer than a person's pause between two taps (the load test waits 1 to 3 s): a connection closed while
+# idle can cross a new request on its way, which the client then sees fail.
+keepalive = 5
 # As long as nginx waits for an answer (proxy_read_timeout 60s): a request still running then is lost anyway.
 timeout = 60
