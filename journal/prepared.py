@@ -66,6 +66,7 @@ class PreparedQuery:
     def __init__(self, build, fixed=()):
         self.build, self.fixed = build, frozenset(fixed)
         self.signature = inspect.signature(build)
+        self.names = tuple(self.signature.parameters)
         self.cache = {}
         functools.update_wrapper(self, build)
 
@@ -88,11 +89,17 @@ class PreparedQuery:
         entry = self.cache[key] = (query, sql, params)
         return entry
 
-    def query(self, *args, **kwargs):
-        """The query built for these arguments' shape, its SQL, and this call's parameters."""
+    def _arguments(self, args, kwargs):
+        """{name: value} of one call's arguments, defaults included."""
+        if not kwargs and len(args) == len(self.names):
+            return dict(zip(self.names, args))  # the usual call, without inspect's slower bind()
         arguments = self.signature.bind(*args, **kwargs)
         arguments.apply_defaults()
-        arguments = arguments.arguments
+        return arguments.arguments
+
+    def query(self, *args, **kwargs):
+        """The query built for these arguments' shape, its SQL, and this call's parameters."""
+        arguments = self._arguments(args, kwargs)
         key = (type(db.obj), self._shape(arguments))
         entry = self.cache.get(key) or self._prepare(arguments, key)
         query, sql, params = entry
@@ -100,9 +107,7 @@ class PreparedQuery:
 
     def direct(self, *args, **kwargs):
         """The SQL and parameters peewee itself builds from these values (what every call must match)."""
-        arguments = self.signature.bind(*args, **kwargs)
-        arguments.apply_defaults()
-        return db.obj.get_sql_context().parse(self.build(**arguments.arguments))
+        return db.obj.get_sql_context().parse(self.build(**self._arguments(args, kwargs)))
 
     def __call__(self, *args, **kwargs):
         """Run the query with these values; its rows come back as the query itself would give them."""

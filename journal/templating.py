@@ -1,5 +1,5 @@
 """Jinja filters and globals shared by all templates."""
-from flask import g, url_for
+from flask import g, request, url_for
 from markupsafe import Markup
 
 from .dates import MONTHS_SHORT, format_day
@@ -63,8 +63,22 @@ def icon(name, size=24):
     return cache[name, size]
 
 
+# URLs of endpoints without arguments (the layout's links), per script root: the same for every request of a process.
+_PLAIN_URLS = {}
+
+
 def url_once(endpoint, **values):
-    """Templates' url_for, remembered until the end of the request: a page links most URLs twice (href and hx-get)."""
+    """Templates' url_for, remembered until the end of the request: a page links most URLs twice (href and hx-get).
+
+    A URL without arguments is kept for the process: every page's layout builds a dozen of them. Static
+    files are not (their URL carries the file's hash, which changes with the file).
+    """
+    if not values and endpoint != "static" and not endpoint.startswith("."):  # ".x" depends on the blueprint
+        key = (request.script_root, endpoint)
+        url = _PLAIN_URLS.get(key)
+        if url is None:
+            url = _PLAIN_URLS[key] = url_for(endpoint)
+        return url
     cache = g.setdefault("urls", {})
     try:
         key = (endpoint, *sorted(values.items()))
