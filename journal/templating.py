@@ -53,18 +53,23 @@ def days_away(days):
 
 
 def icon(name, size=24):
-    """An icon from the cached sprite file, not repeated inline; its markup is built once per request."""
-    cache = g.setdefault("icons", {})
-    if (name, size) not in cache:
-        cache[name, size] = Markup(
+    """An icon from the cached sprite file, not repeated inline; its markup is built once per sprite URL."""
+    key = (static_url("icons/sprite.svg"), name, size)
+    markup = _ICONS.get(key)
+    if markup is None:
+        markup = _ICONS[key] = Markup(
             '<svg class="icon icon-{0}" width="{1}" height="{1}" aria-hidden="true" focusable="false">'
             '<use href="{2}#{0}"></use></svg>'
-        ).format(name, size, static_url("icons/sprite.svg"))
-    return cache[name, size]
+        ).format(name, size, key[0])
+    return markup
 
 
+# Icons' markup by (sprite URL, name, size): a new sprite file has a new URL.
+_ICONS = {}
 # URLs of endpoints without arguments (the layout's links), per script root: the same for every request of a process.
 _PLAIN_URLS = {}
+# id_url's URLs with stand-in ids, by (script root, endpoint, anchor, argument names): a few dozen kinds.
+_ID_URLS = {}
 
 
 def url_once(endpoint, **values):
@@ -73,12 +78,15 @@ def url_once(endpoint, **values):
     A URL without arguments is kept for the process: every page's layout builds a dozen of them. Static
     files are not (their URL carries the file's hash, which changes with the file).
     """
-    if not values and endpoint != "static" and not endpoint.startswith("."):  # ".x" depends on the blueprint
-        key = (request.script_root, endpoint)
-        url = _PLAIN_URLS.get(key)
-        if url is None:
-            url = _PLAIN_URLS[key] = url_for(endpoint)
-        return url
+    if endpoint != "static" and not endpoint.startswith("."):  # ".x" depends on the blueprint
+        if not values:
+            key = (request.script_root, endpoint)
+            url = _PLAIN_URLS.get(key)
+            if url is None:
+                url = _PLAIN_URLS[key] = url_for(endpoint)
+            return url
+        if all(type(v) is int and v >= 0 for v in values.values()):
+            return id_url(endpoint, **values)  # ids and page numbers: the URL's shape is kept for the process
     cache = g.setdefault("urls", {})
     try:
         key = (endpoint, *sorted(values.items()))
@@ -93,16 +101,16 @@ def url_once(endpoint, **values):
 def id_url(endpoint, _anchor=None, **ids):
     """url_for for a link repeated in every row of a list, where only integer ids change.
 
-    Building a URL costs about as much as rendering the row: the URL is built once per request with
-    stand-in ids, and each row only swaps its own ids in.
+    Building a URL costs about as much as rendering the row: the URL is built once per process (and
+    script root) with stand-in ids, and each link only swaps its own ids in.
     """
-    cache = g.setdefault("id_urls", {})
-    key = (endpoint, _anchor, tuple(ids))
-    if key not in cache:
+    key = (request.script_root, endpoint, _anchor, tuple(ids))
+    entry = _ID_URLS.get(key)
+    if entry is None:
         marks = {name: ID_MARK + n for n, name in enumerate(ids)}
         template = url_for(endpoint, _anchor=_anchor, **marks)
-        cache[key] = [(name, str(mark)) for name, mark in marks.items()], template
-    marks, url = cache[key]
+        entry = _ID_URLS[key] = [(name, str(mark)) for name, mark in marks.items()], template
+    marks, url = entry
     for name, mark in marks:
         url = url.replace(mark, str(int(ids[name])))
     return url

@@ -128,3 +128,26 @@ def test_pooled_connections_move_between_threads(app, ada):
         worker.start()
         worker.join()
     assert statuses == [200, 200, 200, 200]
+
+
+def test_urls_kept_per_process_are_url_fors_own(app):
+    """Templates' url_for (layout URLs and id URLs kept per process and script root) builds what Flask builds."""
+    from flask import url_for
+
+    from journal.templating import url_once
+
+    checked = 0
+    for root in ("", "/rapport"):
+        with app.test_request_context("/", base_url=f"http://example.test{root}/"):
+            for rule in app.url_map.iter_rules():
+                if rule.endpoint == "static":
+                    continue
+                names = sorted(rule.arguments)
+                for ids in ([1] * len(names), [40 + n for n in range(len(names))], [0] * len(names)):
+                    for extra in ({}, {"page": 3}):
+                        values = {**dict(zip(names, ids)), **extra}
+                        assert url_once(rule.endpoint, **values) == url_for(rule.endpoint, **values)
+                        checked += 1
+            assert url_once("people.index", page=2, tag="golf") == url_for("people.index", page=2, tag="golf")
+            assert url_once("today.index").startswith(root + "/")
+    assert checked > 300
