@@ -1,10 +1,10 @@
 """Jinja filters and globals shared by all templates."""
-from flask import g, request, url_for
+from flask import request, url_for
 from markupsafe import Markup
 
 from .dates import MONTHS_SHORT, format_day
 from .extensions import htmx
-from .pwa import static_url
+from .pwa import static_url, static_version
 from .text import fold
 
 # A stand-in id, long enough never to occur by chance in a URL: id_url builds a URL once with it, then swaps in ids.
@@ -66,36 +66,38 @@ def icon(name, size=24):
 
 # Icons' markup by (sprite URL, name, size): a new sprite file has a new URL.
 _ICONS = {}
-# URLs of endpoints without arguments (the layout's links), per script root: the same for every request of a process.
-_PLAIN_URLS = {}
+# Templates' URLs by (host, script root, endpoint, static file version, values). Emptied when it reaches
+# URL_CACHE_SIZE, so that values people type (a tag in a link) cannot grow it without bound.
+_URLS = {}
+URL_CACHE_SIZE = 20000
 # id_url's URLs with stand-in ids, by (script root, endpoint, anchor, argument names): a few dozen kinds.
 _ID_URLS = {}
 
 
 def url_once(endpoint, **values):
-    """Templates' url_for, remembered until the end of the request: a page links most URLs twice (href and hx-get).
+    """Templates' url_for, kept for the process: a page builds dozens of URLs, most of them the same every time.
 
-    A URL without arguments is kept for the process: every page's layout builds a dozen of them. Static
-    files are not (their URL carries the file's hash, which changes with the file).
+    Integer arguments (ids, page numbers) go through id_url(), whose one URL with stand-in ids serves
+    every id. A static file's URL carries its content hash (pwa.static_version), which is part of the key:
+    a changed file gets its new URL at once.
     """
-    if endpoint != "static" and not endpoint.startswith("."):  # ".x" depends on the blueprint
-        if not values:
-            key = (request.script_root, endpoint)
-            url = _PLAIN_URLS.get(key)
-            if url is None:
-                url = _PLAIN_URLS[key] = url_for(endpoint)
-            return url
-        if all(type(v) is int and v >= 0 for v in values.values()):
-            return id_url(endpoint, **values)  # ids and page numbers: the URL's shape is kept for the process
-    cache = g.setdefault("urls", {})
-    try:
-        key = (endpoint, *sorted(values.items()))
-        hash(key)
-    except TypeError:  # a list among the values: build it every time
+    if endpoint.startswith("."):  # relative to the blueprint of the request
         return url_for(endpoint, **values)
-    if key not in cache:
-        cache[key] = url_for(endpoint, **values)
-    return cache[key]
+    ids = {name: value for name, value in values.items() if name != "_anchor"}
+    if ids and all(type(value) is int and value >= 0 for value in ids.values()) \
+            and (values.get("_anchor") is None or type(values["_anchor"]) is str):
+        return id_url(endpoint, **values)
+    version = static_version(values.get("filename", "")) if endpoint == "static" else None
+    try:
+        key = (request.host_url, request.script_root, endpoint, version, *sorted(values.items()))
+        url = _URLS.get(key)
+    except TypeError:  # a list among the values: built every time
+        return url_for(endpoint, **values)
+    if url is None:
+        if len(_URLS) >= URL_CACHE_SIZE:
+            _URLS.clear()
+        url = _URLS[key] = url_for(endpoint, **values)
+    return url
 
 
 def id_url(endpoint, _anchor=None, **ids):

@@ -148,6 +148,10 @@ def test_urls_kept_per_process_are_url_fors_own(app):
                         values = {**dict(zip(names, ids)), **extra}
                         assert url_once(rule.endpoint, **values) == url_for(rule.endpoint, **values)
                         checked += 1
-            assert url_once("people.index", page=2, tag="golf") == url_for("people.index", page=2, tag="golf")
+            for endpoint, values in [("people.index", {"page": 2, "tag": "golf"}), ("static", {"filename": "css/app.css"}),
+                                     ("people.brief", {"contact_id": 7, "edit": "family-3", "_anchor": "contact-family"}),
+                                     ("people.brief", {"contact_id": 7, "_anchor": None}),
+                                     ("touches.show", {"touch_id": 9, "_anchor": "note"})]:
+                assert url_once(endpoint, **values) == url_for(endpoint, **values)
             assert url_once("today.index").startswith(root + "/")
     assert checked > 300
