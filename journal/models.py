@@ -293,26 +293,14 @@ class Contact(OwnedModel):
     @classmethod
     def refresh_last_touch(cls, contact_ids):
         """Recompute last_touch_at and the last two pulses of these contacts from their touches."""
-        latest = TouchContact.select(fn.MAX(TouchContact.happened_at)).where(TouchContact.contact == cls.id)
-
-        def pulse(column, offset):
-            return (
-                Touch.select(column)
-                .join(TouchContact)
-                .where((TouchContact.contact == cls.id) & Touch.pulse.is_null(False))
-                .order_by(TouchContact.happened_at.desc(), Touch.id.desc())
-                .limit(1)
-                .offset(offset)
-            )
-
-        ids = list(contact_ids)
+        ids = sorted(contact_ids)
         for start in range(0, len(ids), 500):  # stay far below the SQL parameter limit
-            cls.update(
-                last_touch_at=latest,
-                last_pulse=pulse(Touch.pulse, 0),
-                previous_pulse=pulse(Touch.pulse, 1),
-                last_pulse_at=pulse(TouchContact.happened_at, 0),
-            ).where(cls.id.in_(ids[start:start + 500])).execute()
+            _refresh_last_touch(ids[start:start + 500])
+
+    @classmethod
+    def owned_many(cls, user, ids):
+        """The user's contacts with these ids (others' ids find nothing), by id."""
+        return {c.id: c for c in _owned_contacts(user, sorted(set(ids)))} if ids else {}
 
     @classmethod
     def alphabetical(cls, user, tag=None, *fields):
@@ -413,6 +401,35 @@ def _merged(current, new):
             seen.add(fold(item))
             items.append(item)
     return items
+
+
+@prepared
+def _refresh_last_touch(contact_ids):
+    """UPDATE these contacts' last touch time and last two pulses from their touches."""
+    latest = TouchContact.select(fn.MAX(TouchContact.happened_at)).where(TouchContact.contact == Contact.id)
+
+    def pulse(column, offset):
+        return (
+            Touch.select(column)
+            .join(TouchContact)
+            .where((TouchContact.contact == Contact.id) & Touch.pulse.is_null(False))
+            .order_by(TouchContact.happened_at.desc(), Touch.id.desc())
+            .limit(1)
+            .offset(offset)
+        )
+
+    return Contact.update(
+        last_touch_at=latest,
+        last_pulse=pulse(Touch.pulse, 0),
+        previous_pulse=pulse(Touch.pulse, 1),
+        last_pulse_at=pulse(TouchContact.happened_at, 0),
+    ).where(Contact.id.in_(contact_ids))
+
+
+@prepared
+def _owned_contacts(user, ids):
+    """The user's contacts with these ids."""
+    return Contact.for_user(user).where(Contact.id.in_(ids))
 
 
 def _alphabetical(user, tag_key, *fields):
@@ -621,7 +638,7 @@ class Touch(OwnedModel):
     @classmethod
     def by_uuid(cls, user, uuid):
         """The user's touch with this client id, or None."""
-        return cls.for_user(user).where(cls.uuid == uuid).first()
+        return _touch_by_uuid.first(user, uuid)
 
     @classmethod
     def for_contact(cls, contact):
@@ -635,8 +652,8 @@ class Touch(OwnedModel):
 
     def set_contacts(self, contact_ids):
         """Link the touch to these contacts (replacing earlier links) and refresh their last touch."""
-        old = [tc.contact_id for tc in TouchContact.select(TouchContact.contact).where(TouchContact.touch == self)]
-        TouchContact.delete().where(TouchContact.touch == self).execute()
+        old = [contact_id for contact_id, in _linked_contacts(self.id)]
+        _unlink_touch(self.id)
         TouchContact.insert_many(
             [{"user": self.user_id, "touch": self.id, "contact": cid, "happened_at": self.happened_at} for cid in contact_ids]
         ).execute()
@@ -662,6 +679,24 @@ class Touch(OwnedModel):
         """Give and ask touches since a date, and all purchases, for one contact (one query)."""
         row = _balance.first(contact.id, since)
         return {"give": row[0] or 0, "ask": row[1] or 0, "purchases": row[2] or 0}
+
+
+@prepared
+def _touch_by_uuid(user, uuid):
+    """The user's touch with this client id."""
+    return Touch.for_user(user).where(Touch.uuid == uuid).limit(1)
+
+
+@prepared
+def _linked_contacts(touch_id):
+    """(contact id,) of each contact a touch is linked to."""
+    return TouchContact.select(TouchContact.contact).where(TouchContact.touch == touch_id).tuples()
+
+
+@prepared
+def _unlink_touch(touch_id):
+    """DELETE a touch's links to its contacts."""
+    return TouchContact.delete().where(TouchContact.touch == touch_id)
 
 
 @prepared

@@ -23,7 +23,7 @@ Rules for the builder, so the cached SQL fits every call:
 import functools
 import inspect
 
-from peewee import SQL, Node, fn
+from peewee import SQL, Delete, Node, Update, fn
 
 from .db import db
 
@@ -110,9 +110,12 @@ class PreparedQuery:
         return db.obj.get_sql_context().parse(self.build(**self._arguments(args, kwargs)))
 
     def __call__(self, *args, **kwargs):
-        """Run the query with these values; its rows come back as the query itself would give them."""
+        """Run the query with these values: a SELECT's rows, or what an UPDATE or DELETE's execute() returns."""
         query, sql, params = self.query(*args, **kwargs)
-        return query._get_cursor_wrapper(db.execute_sql(sql, params))
+        cursor = db.execute_sql(sql, params)
+        if isinstance(query, (Update, Delete)):
+            return query.handle_result(db.obj, cursor)  # rows changed
+        return query._get_cursor_wrapper(cursor)
 
     def first_rows(self, limit, *args, **kwargs):
         """The first `limit` rows and how many there are in all, in one statement (COUNT(*) OVER ()).

@@ -1,10 +1,12 @@
 """Prepared queries (journal/prepared.py): the SQL built once must be what peewee builds for every call."""
 import datetime
 import random
+import uuid
 
 import pytest
 from conftest import ON_POSTGRESQL
 from test_people import add_contact
+from test_touches import capture
 
 from journal import demo
 from journal.models import Contact, Promise, User
@@ -39,10 +41,18 @@ def test_every_page_sends_what_peewee_would_build(app, ada, checked):
     for url in pages:
         response = ada.get(url)
         assert response.status_code == 200, url
+    # Saves: a capture with two people and a pulse, the same capture again (its retry), and one with a new person.
+    same = str(uuid.uuid4())
+    for _ in range(2):
+        assert capture(ada, ids[:2], uuid=same, pulse="4").status_code == 303
+    assert capture(ada, ids[2:3], new=["Zoë New"]).status_code == 303
+    with app.app_context():
+        assert {c.last_pulse for c in Contact.select().where(Contact.id.in_(ids[:2]))} == {4}
     # Every kind of prepared query the pages use was checked, in several shapes.
     assert {"due_promises.first_rows", "due_for_touch.first_rows", "_dates_on.first_rows", "_list_page.first_rows",
             "_related_rows", "_owned_row", "_live_session", "_latest_touches", "_touch_people", "_gifts_of_contact",
-            "_kept_rate", "_balance", "_spend", "_tag_counts", "_shown_contacts"} <= set(checked)
+            "_kept_rate", "_balance", "_spend", "_tag_counts", "_shown_contacts", "_touch_by_uuid", "_owned_contacts",
+            "_linked_contacts", "_unlink_touch", "_refresh_last_touch"} <= set(checked)
     if not ON_POSTGRESQL:  # PostgreSQL's full-text search is its own SQL (journal/search_index.py)
         assert {"_group_rows", "_match_count"} <= set(checked)
     assert len(checked) > 200
