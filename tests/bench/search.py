@@ -56,10 +56,11 @@ def free_port():
 
 
 def serve(tmp, path, port):
-    """Start gunicorn on loopback (2 workers, as `make run`)."""
+    """Start gunicorn on loopback with `make run`'s settings (gunicorn.conf.py)."""
     env = dict(os.environ, SECRET_KEY="bench", DATABASE_URL=f"sqlite:///{path}", INSTANCE_PATH=tmp)
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    proc = subprocess.Popen([gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2", "app:app"],
+    proc = subprocess.Popen([gunicorn, "--config", os.path.join(ROOT, "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+                             "app:app"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
@@ -149,7 +150,7 @@ def main():
                 ("multi-word", "new warehouse quote"),
             ]
             print(f"Data: {args.contacts} contacts, {touches} touches; built in {built:.0f} s. "
-                  f"gunicorn 2 workers x 2 threads on 127.0.0.1; {args.requests} requests per row.")
+                  f"gunicorn as `make run` (gunicorn.conf.py) on 127.0.0.1; {args.requests} requests per row.")
             print()
             print("| request | server median ms | server p95 ms | round trip median ms | fragment KB "
                   "| LIKE, all matches, ms | ratio | LIKE, first 20, ms | ratio |")
