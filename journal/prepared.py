@@ -23,7 +23,7 @@ Rules for the builder, so the cached SQL fits every call:
 import functools
 import inspect
 
-from peewee import SQL, Delete, Node, Update, fn
+from peewee import SQL, Delete, Insert, Node, Update, fn
 
 from .db import db
 
@@ -85,6 +85,8 @@ class PreparedQuery:
             for name, value in arguments.items()
         }
         query = self.build(**placeholders)
+        if isinstance(query, Insert):  # its result (the new row's id) depends on state its execution sets
+            raise TypeError(f"{self.__name__}: prepared queries are SELECT, UPDATE or DELETE, not INSERT")
         sql, params = db.obj.get_sql_context().parse(query)
         entry = self.cache[key] = (query, sql, params)
         return entry

@@ -94,3 +94,14 @@ def test_the_sql_is_kept_per_shape(app):
         assert params == [7, 8, "z@example.com"] and sql.count("?") + sql.count("%s") == 3
         with pytest.raises(TypeError):
             named.query("id", None, [1])  # a missing argument is an error, not a NULL
+
+
+def test_an_insert_is_refused(app):
+    """INSERTs are not prepared (their result depends on peewee's state while it runs them)."""
+
+    @prepared
+    def add_user(email):
+        return User.insert(email=email, password_hash="x")
+
+    with app.app_context(), pytest.raises(TypeError, match="not INSERT"):
+        add_user("new@example.com")
