@@ -20,5 +20,11 @@ threads = 1
 # Longer than a person's pause between two taps (the load test waits 1 to 3 s): a connection closed while
 # idle can cross a new request on its way, which the client then sees fail.
 keepalive = 5
+# A keep-alive connection stays with the worker that accepted it, and a worker here serves one request at a
+# time: without a cap, the workers that accepted most while users arrived keep them, and the busiest one's
+# queue becomes everyone's tail (one worker served 36-48% of a 300-user load test; docs/benchmarks.md).
+# At 100 a worker stops accepting and the others take the next clients; 4 workers hold 400 connections,
+# far more than nginx keeps open to them (docs/deploy.md), and more wait in the listen backlog.
+worker_connections = 100
 # As long as nginx waits for an answer (proxy_read_timeout 60s): a request still running then is lost anyway.
 timeout = 60
