@@ -28,6 +28,9 @@ from peewee import SQL, Delete, Insert, Node, Update, fn
 from .db import db
 
 
+MAX_SHAPES = 256  # SQL texts kept per prepared query; further shapes are built for each call
+
+
 class Param(Node):
     """A placeholder for one value of a call (or one item of a list argument)."""
 
@@ -88,7 +91,9 @@ class PreparedQuery:
         if isinstance(query, Insert):  # its result (the new row's id) depends on state its execution sets
             raise TypeError(f"{self.__name__}: prepared queries are SELECT, UPDATE or DELETE, not INSERT")
         sql, params = db.obj.get_sql_context().parse(query)
-        entry = self.cache[key] = (query, sql, params)
+        entry = (query, sql, params)
+        if len(self.cache) < MAX_SHAPES:  # lists of every length a client can send must not fill memory
+            self.cache[key] = entry
         return entry
 
     def _arguments(self, args, kwargs):

@@ -10,7 +10,7 @@ from test_touches import capture
 
 from journal import demo
 from journal.models import Contact, Promise, User
-from journal.prepared import PreparedQuery, prepared
+from journal.prepared import MAX_SHAPES, PreparedQuery, prepared
 
 
 @pytest.fixture
@@ -105,3 +105,18 @@ def test_an_insert_is_refused(app):
 
     with app.app_context(), pytest.raises(TypeError, match="not INSERT"):
         add_user("new@example.com")
+
+
+def test_the_kept_sql_texts_are_bounded(app):
+    """A client sending lists of ever new lengths cannot grow the cache past MAX_SHAPES; calls still work."""
+
+    @prepared
+    def users_in(ids):
+        return User.select(User.id).where(User.id.in_(ids))
+
+    with app.app_context():
+        for n in range(MAX_SHAPES + 20):
+            assert list(users_in(list(range(1, n + 2)))) == []
+        assert len(users_in.cache) == MAX_SHAPES
+        _, sql, params = users_in.query(list(range(1, MAX_SHAPES + 30)))
+        assert len(params) == MAX_SHAPES + 29 and (sql, params) == tuple(users_in.direct(list(range(1, MAX_SHAPES + 30))))
