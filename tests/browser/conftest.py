@@ -84,11 +84,33 @@ class LiveServer:
     def __init__(self, app):
         self.app = app
         self.errors = []
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._busy = 0  # requests being answered
+        self._closing = False
+        self._idle = threading.Condition()
+        self._server = make_server("127.0.0.1", 0, self._counted, threaded=True)
         self.host = "127.0.0.1"
         self.port = self._server.server_port
         self.url = f"http://{self.host}:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="live-server", daemon=True)
+
+    def _counted(self, environ, start_response):
+        """The app, counting the requests in progress; once stopping, new requests get a 503 at once."""
+        with self._idle:
+            if self._closing:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"stopping"]
+            self._busy += 1
+        try:
+            answer = self.app(environ, start_response)
+            try:
+                return list(answer)  # answered whole, so the count is exact
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
 
     def _record(self, sender, exception, **extra):
         """Keep exceptions raised while serving so the test can fail on them."""
@@ -100,7 +122,15 @@ class LiveServer:
         self._thread.start()
 
     def stop(self):
-        """Stop serving and release the port."""
+        """Stop serving and release the port, once the requests in progress are answered.
+
+        The request threads are the server's daemons: a request the browser sent last (a prefetch, an
+        htmx poll) may still be reading the database when the app fixture closes its connections, and
+        closing a SQLite connection another thread is using crashes the interpreter.
+        """
+        with self._idle:
+            self._closing = True
+            self._idle.wait_for(lambda: self._busy == 0, timeout=10)
         self._server.shutdown()
         self._thread.join(timeout=10)
         self._server.server_close()
