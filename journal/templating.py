@@ -8,7 +8,9 @@ from .pwa import static_url, static_version
 from .text import fold
 
 # A stand-in id, long enough never to occur by chance in a URL: id_url builds a URL once with it, then swaps in ids.
+# A string argument holding its digits is built by url_for every time.
 ID_MARK = 9876543210
+ID_DIGITS = str(ID_MARK)[:8]
 
 
 def initials(name):
@@ -19,6 +21,11 @@ def initials(name):
     if len(words) == 1:
         return words[0][0].upper()
     return (words[0][0] + words[-1][0]).upper()
+
+
+def avatar(name):
+    """The round badge with a person's initials (a function, not an include: it repeats in every row)."""
+    return Markup('<span class="avatar" aria-hidden="true">{}</span>').format(initials(name))
 
 
 def short_day(day, today=None):
@@ -70,22 +77,21 @@ _ICONS = {}
 # URL_CACHE_SIZE, so that values people type (a tag in a link) cannot grow it without bound.
 _URLS = {}
 URL_CACHE_SIZE = 20000
-# id_url's URLs with stand-in ids, by (script root, endpoint, anchor, argument names): a few dozen kinds.
+# id_url's URLs with stand-in ids, by (script root, endpoint, the other values and the ids' names), emptied
+# at URL_CACHE_SIZE like _URLS.
 _ID_URLS = {}
 
 
 def url_once(endpoint, **values):
     """Templates' url_for, kept for the process: a page builds dozens of URLs, most of them the same every time.
 
-    Integer arguments (ids, page numbers) go through id_url(), whose one URL with stand-in ids serves
-    every id. A static file's URL carries its content hash (pwa.static_version), which is part of the key:
-    a changed file gets its new URL at once.
+    URLs with integer arguments (ids, page numbers) go through id_url(), whose one URL with stand-in ids
+    serves every id. A static file's URL carries its content hash (pwa.static_version), which is part of
+    the key: a changed file gets its new URL at once.
     """
     if endpoint.startswith("."):  # relative to the blueprint of the request
         return url_for(endpoint, **values)
-    ids = {name: value for name, value in values.items() if name != "_anchor"}
-    if ids and all(type(value) is int and value >= 0 for value in ids.values()) \
-            and (values.get("_anchor") is None or type(values["_anchor"]) is str):
+    if _ids_among(values):
         return id_url(endpoint, **values)
     version = static_version(values.get("filename", "")) if endpoint == "static" else None
     try:
@@ -94,27 +100,50 @@ def url_once(endpoint, **values):
     except TypeError:  # a list among the values: built every time
         return url_for(endpoint, **values)
     if url is None:
-        if len(_URLS) >= URL_CACHE_SIZE:
-            _URLS.clear()
-        url = _URLS[key] = url_for(endpoint, **values)
+        url = _URLS[key] = _keep(_URLS, url_for(endpoint, **values))
     return url
 
 
-def id_url(endpoint, _anchor=None, **ids):
+def _ids_among(values):
+    """True when id_url can build these values: some are ids (ints >= 0), the rest strings or None."""
+    found = False
+    for value in values.values():
+        kind = type(value)
+        if kind is int:
+            if value < 0:
+                return False
+            found = True
+        elif not (value is None or (kind is str and ID_DIGITS not in value)):
+            return False
+    return found
+
+
+def _keep(cache, value):
+    """`value`, after emptying `cache` if it is full (keys can hold what people type, such as a tag)."""
+    if len(cache) >= URL_CACHE_SIZE:
+        cache.clear()
+    return value
+
+
+def id_url(endpoint, **values):
     """url_for for a link repeated in every row of a list, where only integer ids change.
 
-    Building a URL costs about as much as rendering the row: the URL is built once per process (and
-    script root) with stand-in ids, and each link only swaps its own ids in.
+    Building a URL costs about as much as rendering the row: the URL is built once per process (script
+    root and other values) with stand-in ids, and each link only swaps its own ids in.
     """
-    key = (request.script_root, endpoint, _anchor, tuple(ids))
-    entry = _ID_URLS.get(key)
+    others = [(name, value) for name, value in values.items() if type(value) is not int]
+    try:
+        key = (request.script_root, endpoint, tuple(values), *others)
+        entry = _ID_URLS.get(key)
+    except TypeError:  # a list among the values
+        return url_for(endpoint, **values)
     if entry is None:
-        marks = {name: ID_MARK + n for n, name in enumerate(ids)}
-        template = url_for(endpoint, _anchor=_anchor, **marks)
-        entry = _ID_URLS[key] = [(name, str(mark)) for name, mark in marks.items()], template
+        marks = {name: ID_MARK + n for n, name in enumerate(name for name, value in values.items() if type(value) is int)}
+        template = url_for(endpoint, **{**values, **marks})
+        entry = _ID_URLS[key] = _keep(_ID_URLS, ([(name, str(mark)) for name, mark in marks.items()], template))
     marks, url = entry
     for name, mark in marks:
-        url = url.replace(mark, str(int(ids[name])))
+        url = url.replace(mark, str(int(values[name])))
     return url
 
 
@@ -122,7 +151,7 @@ def init_app(app):
     """Register the filters and globals."""
     app.jinja_env.filters.update(initials=initials, fold=fold, short_day=short_day, days_away=days_away,
                                  long_day=format_day, device=device)
-    app.jinja_env.globals.update(icon=icon, id_url=id_url, url_for=url_once)
+    app.jinja_env.globals.update(avatar=avatar, icon=icon, id_url=id_url, url_for=url_once)
 
     @app.context_processor
     def inject_htmx():

@@ -150,8 +150,27 @@ def test_urls_kept_per_process_are_url_fors_own(app):
                         checked += 1
             for endpoint, values in [("people.index", {"page": 2, "tag": "golf"}), ("static", {"filename": "css/app.css"}),
                                      ("people.brief", {"contact_id": 7, "edit": "family-3", "_anchor": "contact-family"}),
+                                     ("people.brief", {"contact_id": 8, "edit": "family-3", "_anchor": "contact-family"}),
                                      ("people.brief", {"contact_id": 7, "_anchor": None}),
+                                     ("people.index", {"page": 2, "tag": None}),
+                                     ("people.index", {"page": 3, "tag": "98765432 golf"}),
+                                     ("people.index", {"page": 4, "tag": "Zoë & co/?#"}),
                                      ("touches.show", {"touch_id": 9, "_anchor": "note"})]:
                 assert url_once(endpoint, **values) == url_for(endpoint, **values)
             assert url_once("today.index").startswith(root + "/")
     assert checked > 300
+
+
+def test_kept_urls_stay_few(app, monkeypatch):
+    """Links carrying what people type (a tag) cannot grow the per-process URL caches without bound."""
+    from flask import url_for
+
+    from journal import templating
+
+    monkeypatch.setattr(templating, "URL_CACHE_SIZE", 50)
+    with app.test_request_context("/"):
+        for n in range(500):
+            tag = f"tag {n}"
+            assert templating.url_once("people.index", page=2, tag=tag) == url_for("people.index", page=2, tag=tag)
+            assert templating.url_once("people.index", tag=tag) == url_for("people.index", tag=tag)
+    assert len(templating._ID_URLS) <= 50 and len(templating._URLS) <= 50

@@ -5,25 +5,41 @@ import uuid
 
 import pytest
 from conftest import ON_POSTGRESQL
+from peewee import Delete, Model, Update
 from test_people import add_contact
 from test_touches import capture
 
 from journal import demo
+from journal.db import db
 from journal.models import Contact, Promise, User
 from journal.prepared import MAX_SHAPES, PreparedQuery, prepared
 
 
+def snapshot(row):
+    """A row as plain data: a model's fields, the models joined to it and any extra selected values."""
+    if isinstance(row, Model):
+        extra = {name: value for name, value in vars(row).items() if not name.startswith("_")}
+        return (type(row).__name__, row.__data__, {name: snapshot(value) for name, value in row.__rel__.items()},
+                extra)
+    return row
+
+
 @pytest.fixture
 def checked(monkeypatch):
-    """Every prepared call compares its SQL and parameters with peewee's own; returns the calls seen."""
+    """Every prepared call compares its SQL and parameters with peewee's own, and a SELECT's rows with the rows
+    peewee's own query gives; returns the calls seen."""
     seen = []
     run = PreparedQuery.__call__
 
     def compare(self, *args, **kwargs):
-        _, sql, params = self.query(*args, **kwargs)
+        query, sql, params = self.query(*args, **kwargs)
         assert (sql, params) == tuple(self.direct(*args, **kwargs)), self.__name__
         seen.append(self.__name__)
-        return run(self, *args, **kwargs)
+        result = run(self, *args, **kwargs)
+        if not isinstance(query, (Update, Delete)):
+            own = self.build(**self._arguments(args, kwargs))
+            assert [snapshot(r) for r in result] == [snapshot(r) for r in own.execute(db.obj)], self.__name__
+        return result
 
     monkeypatch.setattr(PreparedQuery, "__call__", compare)
     return seen
