@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from .extensions import htmx
 from .gift_forms import GestureDoneForm, GestureForm
 from .models import Contact, Gesture
+from .once import create_once, earlier_result
 from .web import get_owned_or_404
 
 bp = Blueprint("gestures", __name__)
@@ -26,10 +27,12 @@ def _back(contact, **forms):
 def create(contact_id):
     """Plan a gesture."""
     contact = get_owned_or_404(Contact, contact_id)
+    if earlier_result() is not None:  # the same form sent twice: the first one planned it
+        return _back(contact)
     form = GestureForm()
     if not form.validate():
         return _back(contact, gesture_form=form)
-    Gesture.create(user=current_user.id, contact=contact, text=form.text.data, due_on=form.due_on.data)
+    create_once(lambda: Gesture.create(user=current_user.id, contact=contact, text=form.text.data, due_on=form.due_on.data).id)
     if not htmx:
         flash("Gesture planned.", "success")
     return _back(contact)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from .extensions import htmx
 from .gift_forms import GiftForm, GiftIdeaForm, recipient_choices
 from .models import GIFT_NEXT, GIFT_STATUSES, Contact, FamilyMember, Gift
+from .once import create_once, earlier_result
 from .people.views import owned_member
 from .web import get_owned_or_404, render
 
@@ -55,13 +56,18 @@ def create(contact_id):
     from .people.views import render_brief
 
     contact = get_owned_or_404(Contact, contact_id)
+    if earlier_result() is not None:  # the same form sent twice: the first one noted the idea
+        if htmx:
+            return render_brief(contact)
+        return redirect(url_for("people.brief", contact_id=contact.id, _anchor="contact-gifts"))
     form = GiftIdeaForm()
     form.recipient.choices = recipient_choices(contact, _family(contact))
     if not form.validate():
         return render_brief(contact, status=422, gift_form=form)
     member = _recipient(contact, form.recipient.data)
     warnings = _repeats(contact, member, form.description.data)
-    Gift.create(user=current_user.id, contact=contact, family_member=member, description=form.description.data)
+    create_once(lambda: Gift.create(user=current_user.id, contact=contact, family_member=member,
+                                    description=form.description.data).id)
     if htmx:
         return render_brief(contact, gift_warnings=warnings)
     for warning in warnings:

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from .extensions import htmx
 from .models import Contact, Promise
+from .once import create_once, earlier_result
 from .touch_forms import PromiseForm
 from .web import get_owned_or_404, safe_next
 
@@ -31,10 +32,12 @@ def _back(contact, promise_form=None, status=200):
 def create(contact_id):
     """Add a promise to a contact."""
     contact = get_owned_or_404(Contact, contact_id)
+    if earlier_result() is not None:  # the same form sent twice: the first one noted it
+        return _back(contact)
     form = PromiseForm()
     if not form.validate():
         return _back(contact, promise_form=form, status=422)
-    Promise.create(user=current_user.id, contact=contact, text=form.text.data, due_on=form.due_on.data)
+    create_once(lambda: Promise.create(user=current_user.id, contact=contact, text=form.text.data, due_on=form.due_on.data).id)
     if not htmx:
         flash("Promise noted.", "success")
     return _back(contact)

@@ -151,7 +151,10 @@ def init_app(app):
     """Register the filters and globals."""
     app.jinja_env.filters.update(initials=initials, fold=fold, short_day=short_day, days_away=days_away,
                                  long_day=format_day, device=device)
-    app.jinja_env.globals.update(avatar=avatar, icon=icon, id_url=id_url, url_for=url_once)
+    from .once import new_key
+
+    app.jinja_env.globals.update(avatar=avatar, icon=icon, id_url=id_url, url_for=url_once,
+                                 new_form_key=new_key)
 
     @app.context_processor
     def inject_htmx():

@@ -99,7 +99,7 @@ def test_fast_html_params_writes_what_wtforms_writes(attributes):
 
 
 # What differs between two renderings of a form anyway: the CSRF token's signature and a new capture's uuid.
-RANDOM_VALUES = re.compile(r'(name="csrf-token" content|name="(?:csrf_token|uuid)" type="hidden" value)="[^"]*"')
+RANDOM_VALUES = re.compile(r'(name="csrf-token" content|name="(?:csrf_token|uuid)" type="hidden" value|name="form_key" value)="[^"]*"')
 
 
 def test_widgets_render_with_the_fast_html_params(app, ada):

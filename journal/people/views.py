@@ -10,6 +10,7 @@ from ..extensions import htmx
 from ..models import Contact, ContactMethod, ContactTag, FamilyMember, Gift, ImportantDate, Touch, contact_related
 from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
 from ..touch_forms import PromiseForm
+from ..once import create_once, earlier_result
 from ..text import split_list
 from ..web import as_id, get_owned_or_404, render
 from . import bp
@@ -74,15 +75,24 @@ def index():
 @login_required
 def new():
     """Add a person: the full contact form."""
+    first = earlier_result()
+    if first is not None:  # the same form sent twice (a double tap): the person the first one added
+        return redirect(url_for("people.brief", contact_id=first))
     form = ContactForm()
     if form.validate_on_submit():
-        with db.atomic():
+
+        def add():
+            """Store the person and their lists; returns the new id."""
             contact = Contact(user=current_user.id)
             form.apply_to(contact)
             contact.save()
             _save_lists(contact, form)
-        flash(f"{contact.name} added. Add their family and what matters to them.", "success")
-        return redirect(url_for("people.brief", contact_id=contact.id))
+            return contact.id
+
+        contact_id, created = create_once(add)
+        if created:
+            flash(f"{form.name.data} added. Add their family and what matters to them.", "success")
+        return redirect(url_for("people.brief", contact_id=contact_id))
     return render("people/new.html", section="people", form=form, status=422 if form.errors else 200)
 
 
@@ -235,26 +245,36 @@ def save_family(contact_id, member_id):
     member = None
     if member_id is not None:
         member = owned_member(contact, member_id)
+    elif earlier_result() is not None:  # a new member's form sent twice: the first one added them
+        return _done(contact, "contact-family", trigger="dates-changed")
     form = FamilyForm()
     valid = form.validate()
     birthday = form.birthday(_today())
     if not valid or birthday is None:
         return render_brief(contact, status=422, edit=f"family-{member_id or 'new'}", family_form=form)
-    with db.atomic():
-        if member is None:
-            member = FamilyMember(user=current_user.id, contact=contact)
-        member.relation, member.name, member.notes = form.relation.data, form.name.data, form.notes.data or ""
-        member.save()
-        contact.set_interests(split_list(form.interests.data), family_member=member)
+
+    def store():
+        """Save the member with their interests and birthday; returns their id."""
+        saved = member or FamilyMember(user=current_user.id, contact=contact)
+        saved.relation, saved.name, saved.notes = form.relation.data, form.name.data, form.notes.data or ""
+        saved.save()
+        contact.set_interests(split_list(form.interests.data), family_member=saved)
         ImportantDate.delete().where(
-            (ImportantDate.family_member == member) & (ImportantDate.kind == "birthday")
+            (ImportantDate.family_member == saved) & (ImportantDate.kind == "birthday")
         ).execute()
         if not birthday.is_empty:
             ImportantDate.create(
-                user=current_user.id, contact=contact, family_member=member, kind="birthday",
+                user=current_user.id, contact=contact, family_member=saved, kind="birthday",
                 year=birthday.year, month=birthday.month, day=birthday.day, year_approximate=birthday.approximate,
             )
-    return _done(contact, "contact-family", f"{member.name} saved.", trigger="dates-changed")
+        return saved.id
+
+    if member is None:
+        create_once(store)
+    else:
+        with db.atomic():
+            store()
+    return _done(contact, "contact-family", f"{form.name.data} saved.", trigger="dates-changed")
 
 
 @bp.route("/<contact_id>/family/<member_id>/delete", methods=["POST"])
@@ -277,6 +297,9 @@ def save_date(contact_id, date_id):
     """Add or update one of the contact's important dates."""
     contact = get_owned_or_404(Contact, contact_id)
     date = _owned_date(contact, date_id) if date_id is not None else None
+    # Before the checks: a repeat must not be told that the birthday its first submit added already exists.
+    if date is None and earlier_result() is not None:
+        return _done(contact, "contact-dates")
     form = DateForm()
     valid = form.validate()
     partial = form.important_date()
@@ -291,11 +314,19 @@ def save_date(contact_id, date_id):
             partial = None
     if not valid or partial is None:
         return render_brief(contact, status=422, edit=f"date-{date_id or 'new'}", date_form=form)
+
+    def store():
+        """Save the date; returns its id."""
+        saved = date or ImportantDate(user=current_user.id, contact=contact)
+        saved.kind, saved.label = form.kind.data, form.label.data
+        saved.year, saved.month, saved.day, saved.year_approximate = partial.year, partial.month, partial.day, False
+        saved.save()
+        return saved.id
+
     if date is None:
-        date = ImportantDate(user=current_user.id, contact=contact)
-    date.kind, date.label = form.kind.data, form.label.data
-    date.year, date.month, date.day, date.year_approximate = partial.year, partial.month, partial.day, False
-    date.save()
+        create_once(store)
+    else:
+        store()
     return _done(contact, "contact-dates", "Date saved.")
 
 
