@@ -11,10 +11,11 @@ from .web import MAX_ID
 
 
 def strip(value):
-    """Trim surrounding whitespace from text input; a field missing from the form becomes ""."""
+    """Trim surrounding whitespace from text input, with line breaks as one "\n" (a plain form sends CR LF, htmx and
+    the outbox send LF: a note's length must not depend on the way it came); a field missing from the form becomes ""."""
     if value is None:
         return ""
-    return value.strip() if isinstance(value, str) else value
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
 
 
 def choices(pairs):

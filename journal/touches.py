@@ -27,10 +27,11 @@ def _saved_response(touch, contact_id, created):
     if created:
         flash("Saved to the journal.", "success")
     if htmx:
-        # HX-Trigger is handled before HX-Redirect, so the page clears its draft before leaving
-        # (the draft's id is sent back: a reused id may have been replaced by a fresh one).
+        # The page forgets the draft (by the id it sent: a reused id may have been replaced by a fresh one) and
+        # goes to the brief itself, replacing the capture form in the history, so that Back cannot show a form
+        # that would store the note twice (HX-Redirect would add a history entry).
         sent = request.form.get("uuid", "")
-        return "", 200, {"HX-Trigger": json.dumps({"touchSaved": {"uuid": touch.uuid, "sent": sent}}), "HX-Redirect": target}
+        return "", 204, {"HX-Trigger": json.dumps({"touchSaved": {"uuid": touch.uuid, "sent": sent, "url": target}})}
     return redirect(target, code=303)
 
 

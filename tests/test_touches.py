@@ -1,5 +1,6 @@
 """Moments of touch: idempotent capture, new people, promises, facts, cadence, recap, edit, isolation."""
 import datetime
+import json
 import uuid
 
 from test_people import add_contact, text
@@ -35,9 +36,11 @@ def test_same_uuid_twice_is_stored_once_and_answers_success(app, ada):
     first = capture(ada, [cid], uuid=key, promise_text="send the brochure", promise_due="2026-12-01", htmx=True)
     again = capture(ada, [cid], uuid=key, promise_text="send the brochure", promise_due="2026-12-01", htmx=True)
     for response in (first, again):
-        assert response.status_code == 200
-        assert response.headers["HX-Redirect"] == f"/people/{cid}#contact-touches"
-        assert key in response.headers["HX-Trigger"]
+        # No swap and no HX-Redirect: the page goes to the brief itself, replacing the form in the history.
+        assert response.status_code == 204
+        assert "HX-Redirect" not in response.headers
+        assert json.loads(response.headers["HX-Trigger"]) == {
+            "touchSaved": {"uuid": key, "sent": key, "url": f"/people/{cid}#contact-touches"}}
     with app.app_context():
         assert Touch.select().count() == 1
         assert Promise.select().count() == 1
@@ -237,7 +240,7 @@ def test_a_reused_id_with_other_content_is_stored_as_a_new_touch(app, ada):
     capture(ada, [cid], uuid=key, note="first note")
     again = capture(ada, [cid], uuid=key, note="first note")  # a retry: nothing new
     other = capture(ada, [cid], uuid=key, note="lunch", htmx=True)  # a new note that reused the id
-    assert again.status_code == 303 and other.status_code == 200
+    assert again.status_code == 303 and other.status_code == 204
     assert key in other.headers["HX-Trigger"]  # the page still clears the draft it sent
     with app.app_context():
         assert sorted(t.note for t in Touch.select()) == ["first note", "lunch"]
@@ -251,3 +254,14 @@ def test_editing_a_touch_needs_its_time(app, ada):
     response = ada.post(f"/touches/{touch_id}/edit", data={"kind": "call", "note": "Kept text", "happened_at": ""})
     assert response.status_code == 422
     assert "When did it happen?" in text(response) and "Kept text" in text(response)
+
+
+def test_line_breaks_are_stored_alike_whichever_way_the_note_came(app, ada):
+    """A plain form sends CR LF, htmx and the outbox send LF: the note is stored (and its length counted) one way."""
+    cid = add_contact(ada)
+    capture(ada, [cid], note="Léa's exam\r\nthe warehouse")
+    capture(ada, [cid], note="Léa's exam\nthe warehouse", htmx=True)
+    with app.app_context():
+        assert [t.note for t in Touch.select()] == ["Léa's exam\nthe warehouse"] * 2
+    limit = "a" * 10_000 + "\r\n" * 1_000 + "a" * 9_000  # 20,000 characters once a line break counts one
+    assert capture(ada, [cid], note=limit).status_code == 303
