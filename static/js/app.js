@@ -12,10 +12,6 @@
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
 
-  function hasDraft() {
-    try { return !!localStorage.getItem("rapport:draft:capture"); } catch (e) { return false; }
-  }
-
   // Forms with data-confirm ask before they act (works with and without htmx).
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -30,6 +26,8 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.elt;
     if (!target || !target.querySelector) { return; }
+    // A capture form swapped in (a 422): the drafts waiting beside it, and its counter.
+    if (target.matches("form[data-draft]")) { showDrafts(target); updateCounters(target); }
     // A prepared export: fetch it at once (the link stays, for browsers that hold the download back).
     var ready = target.matches("[data-autodownload]") ? target : target.querySelector("[data-autodownload]");
     if (ready && !ready.hasAttribute("data-fetched")) { ready.setAttribute("data-fetched", ""); ready.click(); }
@@ -40,6 +38,71 @@
       first.scrollIntoView({ block: "center" });
     }
   });
+
+  // ---- Forms that create something: one submit at a time -------------------------------------
+  // An htmx form's submit buttons are disabled while its request runs (a second tap does nothing).
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (!form || form.tagName !== "FORM") { return; }
+    form.setAttribute("data-sending", "");
+    Array.prototype.forEach.call(form.querySelectorAll("button[type=submit], button:not([type])"), function (button) {
+      button.disabled = true;
+    });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (!form || form.tagName !== "FORM" || form.hasAttribute("data-saved")) { return; }
+    form.removeAttribute("data-sending");
+    Array.prototype.forEach.call(form.querySelectorAll("button[type=submit], button:not([type])"), function (button) {
+      button.disabled = false;
+    });
+  });
+  // A plain form that creates something (data-once) is sent once: a second tap while the page loads does nothing.
+  // (The server also answers a repeat with what the first one created: journal/once.py.)
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-once") || form.hasAttribute("hx-post")) { return; }
+    if (form.hasAttribute("data-sending")) { event.preventDefault(); return; }
+    form.setAttribute("data-sending", "");
+  });
+
+  // ---- Long text: say how much fits before Save, not only after it ------------------------------
+  /* The length the server counts: trimmed, in characters (not UTF-16 units), a line break as one. */
+  function serverLength(text) {
+    return Array.from(text.trim().replace(/\r\n/g, "\n")).length;
+  }
+
+  function updateCounter(field) {
+    var counter = document.getElementById(field.id + "-counter");
+    var limit = parseInt(field.getAttribute("data-limit"), 10);
+    if (!counter || !limit) { return; }
+    var used = serverLength(field.value);
+    var over = used > limit;
+    // Quiet until the last tenth: most notes are short.
+    counter.textContent = over ? (used - limit).toLocaleString() + " characters too many: shorten the note to Save it."
+      : used >= limit * 0.9 ? used.toLocaleString() + " of " + limit.toLocaleString() + " characters" : "";
+    counter.classList.toggle("error", over);
+    if (over) { field.setAttribute("aria-invalid", "true"); } else if (!field.closest(".has-error")) { field.removeAttribute("aria-invalid"); }
+  }
+
+  function updateCounters(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-limit]"), updateCounter);
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("[data-limit]")) { updateCounter(event.target); }
+  });
+
+  // ---- The bottom dock: its height is the space the page and the sticky Save keep free ---------
+  function watchDock() {
+    var dock = document.querySelector("[data-dock]");
+    if (!dock) { return; }
+    var measure = function () {
+      document.documentElement.style.setProperty("--dock-h", dock.getBoundingClientRect().height + "px");
+    };
+    measure();
+    if (window.ResizeObserver) { new ResizeObserver(measure).observe(dock); }
+  }
 
   // ---- Quick capture: picking people from the type-ahead ----------------------------------
   document.addEventListener("change", function (event) {
@@ -88,28 +151,70 @@
   });
 
   // ---- Drafts: what is typed survives a closed tab or a lost connection ---------------------
-  function draftKey(form) { return "rapport:draft:" + form.getAttribute("data-draft"); }
+  /* Drafts of the capture form, most recent first, each {uuid, fields, chosen, error?}. A draft belongs to
+     the people it names: a capture opened for someone else never takes it over silently, it offers it. */
+  var DRAFTS_KEY = "rapport:drafts";
+  var TEXT_FIELDS = ["note", "promise_text", "fact", "gift_idea"];
 
-  function saveDraft(form) {
-    if (!form || !form.hasAttribute || !form.hasAttribute("data-draft")) { return; }
-    var data = { fields: {}, chosen: [] };
+  /* A draft with no text is no draft (a person chosen and a few letters deleted are not worth keeping). */
+  function hasText(data) {
+    return !!data && !!data.fields && TEXT_FIELDS.some(function (name) { return (data.fields[name] || "").trim(); });
+  }
+
+  function readDrafts() {
+    var list;
+    try {
+      list = JSON.parse(localStorage.getItem(DRAFTS_KEY) || "[]");
+      // A draft kept by an earlier version of this script, under its single key.
+      var old = JSON.parse(localStorage.getItem("rapport:draft:capture") || "null");
+      if (old) {
+        localStorage.removeItem("rapport:draft:capture");
+        old.uuid = (old.fields && old.fields.uuid) || newUUID();
+        list = [old].concat(list);
+        writeDrafts(list);
+      }
+    } catch (e) { return []; }
+    return Array.isArray(list) ? list.filter(hasText) : [];
+  }
+
+  function writeDrafts(list) {
+    try {
+      if (list.length) { localStorage.setItem(DRAFTS_KEY, JSON.stringify(list)); } else { localStorage.removeItem(DRAFTS_KEY); }
+    } catch (e) { /* storage full or disabled: nothing more we can do here */ }
+  }
+
+  function forgetDraft(uuid) {
+    writeDrafts(readDrafts().filter(function (d) { return d.uuid !== uuid; }));
+  }
+
+  function hasDraft() { return readDrafts().length > 0; }
+
+  function formUUID(form) {
+    var box = form.querySelector('[name="uuid"]');
+    return box ? box.value : "";
+  }
+
+  /* What the capture form holds now, as a draft. */
+  function draftOf(form) {
+    var data = { uuid: formUUID(form), fields: {}, chosen: chosenOf(form) };
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === "csrf_token" || el.name === "q") { return; }
-      if (el.type === "checkbox") {
-        if (el.checked && el.closest("#chosen")) {
-          data.chosen.push({ name: el.name, value: el.value, label: el.closest("label").textContent.trim() });
-        }
-      } else if (el.type === "radio") {
+      if (!el.name || el.name === "csrf_token" || el.name === "q" || el.type === "checkbox") { return; }
+      if (el.type === "radio") {
         if (el.checked) { data.fields[el.name] = el.value; }
       } else {
         data.fields[el.name] = el.value;
       }
     });
-    try {
-      localStorage.setItem(draftKey(form), JSON.stringify(data));
-      var status = form.querySelector("[data-draft-status]");
-      if (status) { status.textContent = "Draft kept on this phone until it is saved."; }
-    } catch (e) { /* storage full or disabled: nothing more we can do here */ }
+    return data;
+  }
+
+  function saveDraft(form) {
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-draft")) { return; }
+    var data = draftOf(form);
+    var others = readDrafts().filter(function (d) { return d.uuid !== data.uuid; });
+    writeDrafts(hasText(data) ? [data].concat(others) : others);
+    var status = form.querySelector("[data-draft-status]");
+    if (status) { status.textContent = hasText(data) ? "Draft kept on this phone until it is saved." : ""; }
   }
 
   /* A chosen person on the capture form: {name: "contact_ids" or "new_contacts", value, label}. */
@@ -124,43 +229,116 @@
     return label;
   }
 
-  /* Returns true when a draft was put back into the form. */
-  function restoreDraft(form) {
-    var raw;
-    try { raw = localStorage.getItem(draftKey(form)); } catch (e) { return false; }
-    if (!raw) { return false; }
-    var data;
-    try { data = JSON.parse(raw); } catch (e) { return false; }
+  /* Put a draft into the form: its fields, its id and its people (and only its people). */
+  function fillForm(form, data) {
     Object.keys(data.fields || {}).forEach(function (name) {
-      var els = form.querySelectorAll('[name="' + name + '"]');
-      Array.prototype.forEach.call(els, function (el) {
-        if (el.type === "radio") { el.checked = el.value === data.fields[name]; }
-        else { el.value = data.fields[name]; }
+      Array.prototype.forEach.call(form.querySelectorAll('[name="' + CSS.escape(name) + '"]'), function (el) {
+        if (el.type === "radio") { el.checked = el.value === data.fields[name]; } else { el.value = data.fields[name]; }
       });
     });
-    var chosen = document.getElementById("chosen");
-    if (chosen && data.chosen && data.chosen.length) {
-      // People the page chose itself (e.g. "+ Log" on a brief) stay chosen beside the draft's.
-      var present = {};
-      Array.prototype.forEach.call(chosen.querySelectorAll("input"), function (box) { present[box.name + ":" + box.value] = true; });
-      data.chosen.forEach(function (item) {
-        if (present[item.name + ":" + item.value]) { return; }
-        chosen.appendChild(chosenChip(item));
-      });
-    }
+    form.querySelector('[name="uuid"]').value = data.uuid;
+    var chosen = form.querySelector("#chosen");
+    chosen.textContent = "";
+    (data.chosen || []).forEach(function (item) { chosen.appendChild(chosenChip(item)); });
     Array.prototype.forEach.call(form.querySelectorAll("details"), function (details) {
       var filled = Array.prototype.some.call(details.querySelectorAll("input[type=text], textarea"), function (el) { return el.value; });
       if (filled) { details.open = true; }
     });
-    var status = form.querySelector("[data-draft-status]");
-    if (status) {
-      status.textContent = data.error ? "This note was kept on the phone but the server refused it: " + data.error
-        : "Your unsaved draft was restored.";
-    }
-    // Where the eye starts, not under the Save button.
-    if (data.error) { flash("This note from the phone was not saved: " + data.error + " Fix it and Save again.", "error"); }
-    return true;
+    updateCounters(form);
   }
+
+  function whoOf(data) {
+    var names = (data.chosen || []).map(function (c) { return c.label; });
+    return names.length ? " for " + names.join(", ") : "";
+  }
+
+  function bannerButton(text, action, uuid) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button small";
+    button.textContent = text;
+    button.setAttribute("data-draft-action", action);
+    if (uuid) { button.setAttribute("data-draft-uuid", uuid); }
+    return button;
+  }
+
+  /* The message at the top of the capture form: the draft it holds, and the other drafts waiting. */
+  function showDrafts(form) {
+    var banner = form.querySelector("[data-draft-banner]");
+    if (!banner) { return; }
+    banner.textContent = "";
+    var uuid = formUUID(form);
+    readDrafts().forEach(function (data) {
+      var line = document.createElement("p");
+      if (data.uuid === uuid) {
+        if (form.getAttribute("data-restored") !== uuid) { return; }  // typed here, not restored
+        line.textContent = data.error
+          ? "This note was kept on the phone but the server refused it: " + data.error + " "
+          : "Your unsaved note" + whoOf(data) + " was restored. ";
+        line.appendChild(bannerButton("Discard", "discard-current"));
+      } else {
+        line.textContent = "You have an unsaved note" + whoOf(data) + ": ";
+        line.appendChild(bannerButton("Continue it", "continue", data.uuid));
+        line.appendChild(document.createTextNode(" "));
+        line.appendChild(bannerButton("Discard it", "discard", data.uuid));
+      }
+      banner.appendChild(line);
+    });
+    banner.hidden = !banner.childNodes.length;
+  }
+
+  /* Open the capture form: take up the right draft, offer the others. Text typed before this script ran
+     is never overwritten, and a capture opened for someone (a brief's "+ Log") only takes a draft that is
+     about that person. */
+  function restoreDrafts(form) {
+    var drafts = readDrafts();
+    var page = chosenOf(form).map(function (c) { return c.name + ":" + c.value; });
+    var typed = hasText(draftOf(form));
+    var current = typed ? null : drafts.filter(function (data) {
+      var mine = (data.chosen || []).map(function (c) { return c.name + ":" + c.value; });
+      return page.every(function (key) { return mine.indexOf(key) !== -1; });
+    })[0];
+    if (current) {
+      fillForm(form, current);
+      form.setAttribute("data-restored", current.uuid);
+      var status = form.querySelector("[data-draft-status]");
+      if (status) { status.textContent = "Draft kept on this phone until it is saved."; }
+      // Where the eye starts, not under the Save button.
+      if (current.error) { flash("This note from the phone was not saved: " + current.error + " Fix it and Save again.", "error"); }
+    } else if (!typed) {
+      // A new capture gets a new id made on this phone: the page may be a kept copy shown offline.
+      form.querySelector('[name="uuid"]').value = newUUID();
+    }
+    showDrafts(form);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-draft-action]");
+    var form = button && button.closest("form[data-draft]");
+    if (!form) { return; }
+    var action = button.getAttribute("data-draft-action");
+    if (action === "discard-current") {
+      forgetDraft(formUUID(form));
+      form.removeAttribute("data-restored");
+      // The form as this address serves it: empty, with only the person it was opened for.
+      location.replace(location.href);
+      return;
+    }
+    var uuid = button.getAttribute("data-draft-uuid");
+    if (action === "discard") {
+      forgetDraft(uuid);
+    } else if (action === "continue") {
+      var wanted = readDrafts().filter(function (d) { return d.uuid === uuid; })[0];
+      if (wanted) {
+        saveDraft(form);  // what was typed here waits in its turn (only if it has text)
+        fillForm(form, wanted);
+        form.setAttribute("data-restored", wanted.uuid);
+        var note = form.querySelector("#note");
+        if (note) { note.focus({ preventScroll: true }); }
+      }
+    }
+    showDrafts(form);
+  });
 
   document.addEventListener("input", function (event) {
     if (event.target.form && event.target.name !== "q") { saveDraft(event.target.form); }
@@ -179,24 +357,34 @@
     saveDraft(form);
   }, true);
 
-  // The server confirmed the save: forget the draft (HX-Trigger arrives before HX-Redirect).
+  /* The server stored the capture: forget its draft, and leave the form for the brief, replacing it in the
+     history, so that Back never shows a form that could store the same note again. */
   document.body.addEventListener("touchSaved", function (event) {
+    var detail = event.detail || {};
+    forgetDraft(detail.uuid);
+    forgetDraft(detail.sent);
     var form = document.querySelector('form[data-draft="capture"]');
-    var uuid = form && form.querySelector('[name="uuid"]');
-    if (!event.detail || !uuid || event.detail.uuid === uuid.value || event.detail.sent === uuid.value) {
-      try { localStorage.removeItem("rapport:draft:capture"); } catch (e) { /* ignore */ }
-    }
+    if (form) { form.setAttribute("data-saved", ""); }
+    if (detail.url) { location.replace(detail.url); }
+  });
+
+  // A page shown again from the back/forward cache: a saved capture form starts afresh, and forms that were
+  // being sent can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    if (document.querySelector("form[data-draft][data-saved]")) { location.reload(); return; }
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-sending]"), function (form) { form.removeAttribute("data-sending"); });
   });
 
   function init() {
-    var form = document.querySelector('form[data-draft]');
-    // A new capture gets a new id made on this phone: the page may be a kept copy shown offline.
-    if (form && !restoreDraft(form) && form.querySelector('[name="uuid"]')) {
-      form.querySelector('[name="uuid"]').value = newUUID();
+    var form = document.querySelector('form[data-draft="capture"]');
+    if (form) {
+      preselectFromAddress();
+      restoreDrafts(form);
     }
-    if (form && form.getAttribute("data-draft") === "capture") { preselectFromAddress(); }
+    updateCounters(document);
+    watchDock();
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 
   function newUUID() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -353,7 +541,7 @@
       var fields = {};
       item.fields.forEach(function (pair) { if (pair[0] !== "contact_ids" && pair[0] !== "new_contacts") { fields[pair[0]] = pair[1]; } });
       fields.uuid = item.uuid;
-      localStorage.setItem("rapport:draft:capture", JSON.stringify({ fields: fields, chosen: item.chosen || [], error: item.error }));
+      writeDrafts([{ uuid: item.uuid, fields: fields, chosen: item.chosen || [], error: item.error }].concat(readDrafts()));
       return RapportOutbox.remove(item.uuid).then(function () { location.href = URLS.capture; });
     });
   }
@@ -392,14 +580,19 @@
     }
     var uuid = form.querySelector('[name="uuid"]').value;
     RapportOutbox.add({ uuid: uuid, user: currentUser(), fields: fields, chosen: chosen }).then(function () {
-      try { localStorage.removeItem("rapport:draft:capture"); } catch (e) { /* ignore */ }
+      forgetDraft(uuid);
+      form.removeAttribute("data-restored");
       form.reset();
       form.querySelector('[name="uuid"]').value = newUUID();
       form.querySelector("#chosen").textContent = "";
       Array.prototype.forEach.call(form.querySelectorAll("details"), function (d) { d.open = false; });
       var status = form.querySelector("[data-draft-status]");
       if (status) { status.textContent = ""; }
-      flash("Saved on this phone, will sync (with " + chosen.map(function (c) { return c.label; }).join(", ") + ").");
+      showDrafts(form);
+      updateCounters(form);
+      // One line, updated for each note, so that five notes in a dead zone do not push the form down.
+      flash("Saved on this phone, will sync (with " + chosen.map(function (c) { return c.label; }).join(", ") + ").",
+        "success", "outbox-kept");
       window.scrollTo(0, 0);
       requestBackgroundSync();
       // Online but the answer was lost (a flaky network): try again now; the server knows the UUID.
@@ -547,7 +740,7 @@
     var owner;
     try { owner = localStorage.getItem("rapport:owner"); } catch (e) { return; }
     if (owner && owner !== user) {
-      try { localStorage.removeItem(PEOPLE_KEY); localStorage.removeItem("rapport:draft:capture"); } catch (e) { /* ignore */ }
+      try { localStorage.removeItem(PEOPLE_KEY); localStorage.removeItem(DRAFTS_KEY); } catch (e) { /* ignore */ }
       if (window.caches) { caches.delete("rapport-pages"); }
     }
     try { localStorage.setItem("rapport:owner", user); } catch (e) { /* ignore */ }
@@ -618,4 +811,6 @@
       });
     });
   }, true);
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

@@ -25,7 +25,7 @@ from tests.browser.test_people_browser import (
 ZOE = "Zoë Martin"
 NOTE = "Zoë is moving the warehouse to Lyon in May; worried about the forklift lease."
 PROMISE = "send the brochure"
-DRAFT_KEY = "rapport:draft:capture"
+DRAFT_KEY = "rapport:drafts"  # a list of drafts, most recent first (static/js/app.js)
 BRIEF_URL = re.compile(r"/people/(\d+)(#contact-touches)?$")
 
 
@@ -93,16 +93,17 @@ def pick(page, typed, name):
 
 
 def draft(page):
-    """The capture draft kept in localStorage, parsed (or None)."""
+    """The most recent capture draft kept in localStorage, parsed (or None)."""
     raw = page.evaluate(f"localStorage.getItem({json.dumps(DRAFT_KEY)})")
-    return None if raw is None else json.loads(raw)
+    drafts = [] if raw is None else json.loads(raw)
+    return drafts[0] if drafts else None
 
 
 def wait_for_draft_note(page, text):
     """Wait until app.js has stored `text` as the draft's note."""
     page.wait_for_function(
         "([key, text]) => { const d = JSON.parse(localStorage.getItem(key) || 'null');"
-        " return !!d && d.fields && d.fields.note === text; }",
+        " return !!d && d.length > 0 && d[0].fields && d[0].fields.note === text; }",
         arg=[DRAFT_KEY, text],
     )
 
@@ -155,7 +156,8 @@ def test_quick_capture_from_today_in_three_taps(watch, signed_in_page, live_serv
     expect(suggestion(page, "Add “zoe” as a new person")).to_be_visible()
     shot(page, "capture-typeahead.png")
 
-    taps.tap(row.get_by_text(ZOE, exact=True))
+    # The whole row is the suggestion's checkbox, a real control named by the person.
+    taps.tap(page.get_by_role("checkbox", name=ZOE))
     expect(chip(page, ZOE)).to_be_visible()
     expect(page.locator("#contact-suggestions label")).to_have_count(0)
     expect(who(page)).to_have_value("")
@@ -213,7 +215,7 @@ def test_draft_survives_a_reload_and_is_gone_after_save(watch, signed_in_page, l
 
     page.reload()
     wait_ready(page)
-    expect(page.locator("[data-draft-status]")).to_have_text("Your unsaved draft was restored.")
+    expect(page.get_by_role("region", name="Unsaved note")).to_contain_text(f"Your unsaved note for {ZOE} was restored.")
     expect(note_field(page)).to_have_value(NOTE)
     expect(chip(page, ZOE)).to_be_visible()
     expect(chip(page, ZOE).locator("input[type=checkbox]")).to_be_checked()
@@ -258,7 +260,7 @@ def test_draft_survives_closing_the_tab(signed_in_page, live_server):
     second = context.new_page()
     open_capture(second)
     expect(note_field(second)).to_have_value(NOTE)
-    expect(second.locator("[data-draft-status]")).to_have_text("Your unsaved draft was restored.")
+    expect(second.get_by_role("region", name="Unsaved note")).to_contain_text("Your unsaved note was restored.")
     second.close()
 
 
@@ -417,7 +419,7 @@ def test_retry_after_a_lost_answer_stores_one_touch(watch, signed_in_page, live_
         save_button(page).tap()
         expect(page.locator(".flash", has_text="Saved on this phone, will sync")).to_be_visible()
         expect(page.locator(".flash", has_text="1 note from this phone saved to the journal")).to_be_visible()
-    assert lost == [200], "the first POST did not reach the server as a successful save"
+    assert lost == [204], "the first POST did not reach the server as a successful save"
     expect(note_field(page)).to_have_value("")  # ready for the next note
     assert draft(page) is None
     assert page.evaluate("RapportOutbox.all().then(items => items.length)") == 0
@@ -474,6 +476,8 @@ def test_capture_screen_is_local_clean_and_thumb_sized(watch, signed_in_page, li
         "suggestion": page.locator("#contact-suggestions label.suggestion"),
         "chosen chip": page.locator("#chosen label.chosen-chip"),
         "nav link": page.get_by_role("navigation", name="Main").get_by_role("link"),
+        # Text, date and time fields, "When" among them (it was an unstyled 21 px native input).
+        "field": form.locator("input:not([type=hidden]):not([type=radio]):not([type=checkbox]), textarea, select"),
     }
     counts = {kind: locator.count() for kind, locator in controls.items()}
     assert counts["radio chip"] == 7 + 6 + 3, counts  # kinds, pulse (with "Not noted"), give/ask (with "Not noted")
@@ -488,6 +492,12 @@ def test_capture_screen_is_local_clean_and_thumb_sized(watch, signed_in_page, li
                 label = " ".join(control.evaluate("el => (el.closest('label') || el).textContent").split())
                 small.append(f"{kind} {label!r}: {box['height']:.0f}px")
     assert small == [], f"controls under 44 px tall: {small}"
+    # Every field uses the app's type, at 16 px (no monospace, and iOS does not zoom on focus).
+    body_font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    fonts = controls["field"].evaluate_all(
+        "els => els.map(el => [el.name, getComputedStyle(el).fontFamily, getComputedStyle(el).fontSize])")
+    assert len(fonts) >= 7, fonts  # who, note, promise and its date, fact, gift idea, when
+    assert [f for f in fonts if f[1] != body_font or f[2] != "16px"] == [], (body_font, fonts)
     assert_clean(watch, allow=[EXPECTED_422])
 
     type_into(who(page), "")

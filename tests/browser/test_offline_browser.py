@@ -308,7 +308,7 @@ def test_a_note_the_server_refuses_comes_back_to_the_form(page, context, live_se
     expect(page).to_have_url("/capture")
     expect(page.locator("#note")).to_have_value(NOTE)
     expect(page.locator(".flash-error")).to_contain_text("One of the chosen people is not in your journal.")
-    expect(page.locator("[data-draft-status]")).to_contain_text("the server refused it")
+    expect(page.get_by_role("region", name="Unsaved note")).to_contain_text("the server refused it")
     shot(page, "offline-review.png")
     expect(page.locator("[data-outbox-bar]")).to_be_hidden()
     assert outbox_size(page) == 0
