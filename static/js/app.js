@@ -64,6 +64,9 @@
     if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-once") || form.hasAttribute("hx-post")) { return; }
     if (form.hasAttribute("data-sending")) { event.preventDefault(); return; }
     form.setAttribute("data-sending", "");
+    // A page that never comes (no signal) must not lock the form: a later tap may send it again, and the
+    // server still stores it once.
+    window.setTimeout(function () { form.removeAttribute("data-sending"); }, 8000);
   });
 
   // ---- Long text: say how much fits before Save, not only after it ------------------------------
@@ -187,7 +190,6 @@
     writeDrafts(readDrafts().filter(function (d) { return d.uuid !== uuid; }));
   }
 
-  function hasDraft() { return readDrafts().length > 0; }
 
   function formUUID(form) {
     var box = form.querySelector('[name="uuid"]');
@@ -269,19 +271,24 @@
     banner.textContent = "";
     var uuid = formUUID(form);
     readDrafts().forEach(function (data) {
-      var line = document.createElement("p");
+      var line = document.createElement("div");
+      line.className = "draft-line";
+      var text = document.createElement("p");
+      var buttons = document.createElement("div");
+      buttons.className = "button-row";
       if (data.uuid === uuid) {
         if (form.getAttribute("data-restored") !== uuid) { return; }  // typed here, not restored
-        line.textContent = data.error
-          ? "This note was kept on the phone but the server refused it: " + data.error + " "
-          : "Your unsaved note" + whoOf(data) + " was restored. ";
-        line.appendChild(bannerButton("Discard", "discard-current"));
+        text.textContent = data.error
+          ? "This note was kept on the phone but the server refused it: " + data.error
+          : "Your unsaved note" + whoOf(data) + " was restored.";
+        buttons.appendChild(bannerButton("Discard", "discard-current"));
       } else {
-        line.textContent = "You have an unsaved note" + whoOf(data) + ": ";
-        line.appendChild(bannerButton("Continue it", "continue", data.uuid));
-        line.appendChild(document.createTextNode(" "));
-        line.appendChild(bannerButton("Discard it", "discard", data.uuid));
+        text.textContent = "You have an unsaved note" + whoOf(data) + ".";
+        buttons.appendChild(bannerButton("Continue it", "continue", data.uuid));
+        buttons.appendChild(bannerButton("Discard it", "discard", data.uuid));
       }
+      line.appendChild(text);
+      line.appendChild(buttons);
       banner.appendChild(line);
     });
     banner.hidden = !banner.childNodes.length;
@@ -800,7 +807,7 @@
     syncNow().then(function () {
       return typeof RapportOutbox === "undefined" ? [] : RapportOutbox.all();
     }).catch(function () { return []; }).then(function (left) {
-      var unsent = left.length + (hasDraft() ? 1 : 0);
+      var unsent = left.length + readDrafts().length;
       if (unsent && !window.confirm(plural(unsent, "note is", "notes are") + " only on this phone and could not be sent. " +
           "Logging out deletes " + (unsent === 1 ? "it" : "them") + " from this phone. Log out anyway?")) {
         return;
