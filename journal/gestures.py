@@ -46,10 +46,9 @@ def done(gesture_id):
     form = GestureDoneForm()
     if not form.validate():
         return _back(gesture.contact, done_form=form, done_gesture=gesture.id)
-    if gesture.status == "planned":
-        gesture.complete(form.outcome.data or "", datetime.datetime.now().replace(second=0, microsecond=0))
-        if not htmx:
-            flash("Gesture done and logged as a touch.", "success")
+    logged = gesture.complete(form.outcome.data or "", datetime.datetime.now().replace(second=0, microsecond=0))
+    if logged is not None and not htmx:
+        flash("Gesture done and logged as a touch.", "success")
     return _back(gesture.contact)
 
 

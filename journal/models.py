@@ -1047,15 +1047,22 @@ class Gesture(OwnedModel):
         indexes = ((("user", "status", "due_on"), False),)
 
     def complete(self, outcome, when):
-        """Mark done and log it as a touch of kind gesture with the contact."""
+        """Mark done and log it as a touch of kind gesture with the contact; None when it was no longer planned.
+
+        The status changes first, guarded by its old value, so that two "Done" taps at once log one touch.
+        """
         with db.atomic():
+            claimed = Gesture.update(status="done", outcome=outcome, done_at=when).where(
+                (Gesture.id == self.id) & (Gesture.status == "planned")).execute()
+            if not claimed:
+                return None
             touch = Touch.create(
                 user=self.user_id, uuid=str(uuidlib.uuid4()), kind="gesture", happened_at=when,
                 note=self.text + (f"\n\nOutcome: {outcome}" if outcome else ""), give_ask="give",
             )
             touch.set_contacts([self.contact_id])
+            Gesture.update(touch=touch).where(Gesture.id == self.id).execute()
             self.status, self.outcome, self.done_at, self.touch = "done", outcome, when, touch
-            self.save()
         return touch
 
     @classmethod

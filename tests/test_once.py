@@ -207,3 +207,37 @@ def test_deleting_the_account_deletes_its_keys(app, ada):
         assert FormSubmission.select().count() == 1
         ada.user.delete_everything()
         assert FormSubmission.select().count() == 0
+
+
+def test_done_on_a_gesture_tapped_twice_at_once_logs_one_touch(app, ada):
+    """Marking a gesture done logs a touch: two taps at once (threads) log one, and both answer the section."""
+    from journal.models import Touch
+
+    cid = add_contact(ada)
+    url, fields, _, target = FORMS["gesture"]
+    ada.post(url(cid), data={**fields, "form_key": str(uuid.uuid4())}, htmx_target=target)
+    with app.app_context():
+        gesture = Gesture.get()
+    start = threading.Barrier(4)
+    statuses = []
+
+    def tap():
+        client = app.test_client()
+        with ada.client.session_transaction() as kept:
+            with client.session_transaction() as mine:
+                mine.update(kept)
+        start.wait(timeout=30)
+        response = client.post(f"/gestures/{gesture.id}/done", data={"outcome": "Loved it"},
+                               headers={"X-CSRFToken": ada.token, "HX-Request": "true", "HX-Target": target})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=tap) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [200] * 4
+    with app.app_context():
+        assert Touch.select().where(Touch.kind == "gesture").count() == 1
+        done = Gesture.get_by_id(gesture.id)
+        assert (done.status, done.outcome) == ("done", "Loved it") and done.touch_id is not None
