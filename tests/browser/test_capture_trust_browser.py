@@ -17,12 +17,13 @@ from tests.browser.test_capture_browser import (
     chip,
     draft,
     expect_on_brief,
+    leave_a_draft,
+    log_from_brief,
     note_field,
     open_capture,
     pick,
     save_button,
     touches_in_db,
-    wait_for_draft_note,
     wait_ready,
 )
 from tests.browser.test_offline_browser import EXPECTED_OFFLINE, outbox_size, prepare, wait_until_ready
@@ -122,10 +123,7 @@ def test_an_emptied_draft_is_no_draft_and_never_adds_a_person(watch, signed_in_p
     page = signed_in_page
     jan = seed_contact(app, new_email, name=JAN)
     zoe = seed_contact(app, new_email, name=ZOE)
-    page.goto(f"/people/{jan}")
-    page.locator("#contact-touches").get_by_role("link", name="+ Log").tap()
-    expect(page).to_have_url(f"/capture?contact={jan}")
-    wait_ready(page)
+    log_from_brief(page, jan)
     expect(chip(page, JAN)).to_be_visible()
     note_field(page).tap()
     page.keyboard.type("Lé")
@@ -157,10 +155,7 @@ def test_a_restored_draft_says_so_at_the_top_and_can_be_discarded(signed_in_page
     page = signed_in_page
     seed_contact(app, new_email, name=ZOE)
     note = "Zoë: the forklift lease ends in March."
-    open_capture(page)
-    pick(page, "zo", ZOE)
-    type_into(note_field(page), note)
-    wait_for_draft_note(page, note)
+    leave_a_draft(page, "zo", ZOE, note)
 
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Capture a note").tap()
@@ -193,15 +188,9 @@ def test_log_from_jan_while_a_draft_for_zoe_waits(choice, watch, signed_in_page,
     jan = seed_contact(app, new_email, name=JAN)
     zoe = seed_contact(app, new_email, name=ZOE)
     zoe_note = "Zoë: wants the brochure in German."
-    open_capture(page)
-    pick(page, "zo", ZOE)
-    type_into(note_field(page), zoe_note)
-    wait_for_draft_note(page, zoe_note)
+    leave_a_draft(page, "zo", ZOE, zoe_note)
 
-    page.goto(f"/people/{jan}")
-    page.locator("#contact-touches").get_by_role("link", name="+ Log").tap()
-    expect(page).to_have_url(f"/capture?contact={jan}")
-    wait_ready(page)
+    log_from_brief(page, jan)
     expect(page.locator("#chosen label")).to_have_count(1)
     expect(chip(page, JAN)).to_be_visible()
     expect(note_field(page)).to_have_value("")
@@ -347,11 +336,7 @@ def test_text_typed_before_the_script_runs_is_never_overwritten(browser, browser
     page = context.new_page()
     sign_up(page, new_email)
     zoe = seed_contact(app, new_email, name=ZOE)
-    old_note = "Zoë: an older note, still unsaved."
-    open_capture(page)
-    pick(page, "zo", ZOE)
-    type_into(note_field(page), old_note)
-    wait_for_draft_note(page, old_note)
+    leave_a_draft(page, "zo", ZOE, "Zoë: an older note, still unsaved.")
 
     held = []
     page.route(re.compile(r"/static/js/app\.js"), lambda route: held.append(route))
