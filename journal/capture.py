@@ -1,13 +1,19 @@
-"""Quick capture: the "+" screen for a note right after a visit, and its contact type-ahead."""
+"""Quick capture: the "+" screen for a note right after a visit, its contact type-ahead, and saving it
+(idempotent by the UUID the phone gave it)."""
 import datetime
+import json
 import uuid
 
-from flask import Blueprint, request
+from flask import Blueprint, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
+from peewee import IntegrityError
 
-from .models import Contact
+from .db import db
+from .extensions import htmx
+from .gifts import repeat_message
+from .models import Contact, Gift, Promise, Touch
 from .touch_forms import CaptureForm
-from .web import as_id, render
+from .web import as_id, from_outbox, render
 
 bp = Blueprint("capture", __name__)
 
@@ -61,3 +67,79 @@ def contacts():
         typed=typed,
         offer_new=bool(typed) and not exact,
     )
+
+
+def _saved_response(touch, contact_id, created):
+    """Answer a saved (or already saved) capture: go to the brief, and tell the page its draft is safe."""
+    target = url_for("people.brief", contact_id=contact_id, _anchor="contact-touches")
+    if from_outbox():
+        # A note sent again from the phone's outbox: no flash for a page nobody is looking at.
+        return jsonify(uuid=touch.uuid, sent=request.form.get("uuid", ""), url=target), 201 if created else 200
+    if created:
+        flash("Saved to the journal.", "success")
+    if htmx:
+        # The page forgets the draft (by the id it sent: a reused id may have been replaced by a fresh one) and
+        # goes to the brief itself, replacing the capture form in the history, so that Back cannot show a form
+        # that would store the note twice (HX-Redirect would add a history entry).
+        sent = request.form.get("uuid", "")
+        return "", 204, {"HX-Trigger": json.dumps({"touchSaved": {"uuid": touch.uuid, "sent": sent, "url": target}})}
+    return redirect(target, code=303)
+
+
+@bp.route("/touches", methods=["POST"])
+@login_required
+def save():
+    """Save a quick capture: the touch, new people, a promise and a fact, all or nothing."""
+    form = CaptureForm()
+    # A retry of a capture that already reached us answers as if it had just succeeded. The same id
+    # with other content is a new capture that reused a stale id (a draft restored after a lost
+    # reply): it gets a fresh id instead of being dropped.
+    if form.uuid.data:
+        existing = Touch.by_uuid(current_user, form.uuid.data.strip().lower())
+        if existing is not None:
+            people = Touch.contacts_of([existing])[existing.id]
+            if _same_capture(existing, people, form):
+                return _saved_response(existing, people[0].id if people else None, created=False)
+            form.uuid.data = str(uuid.uuid4())
+    valid = form.validate()
+    known, new = chosen_people(form)
+    missing = set(form.contact_ids.data or []) - {c.id for c in known}
+    if missing:
+        form.contact_ids.errors.append("One of the chosen people is not in your journal.")
+    elif not known and not new:
+        form.contact_ids.errors.append("Choose who this was with, or type a new name.")
+    if not valid or form.contact_ids.errors:
+        if from_outbox():
+            return jsonify(errors=[e for errors in form.errors.values() for e in errors]), 422
+        return render_capture(form, status=422)
+    now = datetime.datetime.now().replace(second=0, microsecond=0)
+    try:
+        with db.atomic():
+            people = known + [Contact.create(user=current_user.id, name=name) for name in new]
+            touch = Touch.create(
+                user=current_user.id, uuid=form.uuid.data, kind=form.kind.data, note=form.note.data or "",
+                happened_at=form.happened_at.data or now, pulse=form.pulse.data, give_ask=form.give_ask.data,
+            )
+            touch.set_contacts([p.id for p in people])
+            if form.promise_text.data:
+                Promise.create(user=current_user.id, contact=people[0], touch=touch,
+                               text=form.promise_text.data, due_on=form.promise_due.data)
+            if form.parsed_fact is not None:
+                people[0].add_fact(form.parsed_fact, datetime.date.today())
+            if form.gift_idea.data:
+                for repeat in Gift.repeats(current_user, people[0].id, None, form.gift_idea.data):
+                    flash(repeat_message(repeat, people[0], None) + " Noted anyway.", "warning")
+                Gift.create(user=current_user.id, contact=people[0], description=form.gift_idea.data)
+    except IntegrityError:
+        # The same UUID arrived twice at once: the other request stored it.
+        existing = Touch.by_uuid(current_user, form.uuid.data)
+        if existing is None:
+            raise
+        return _saved_response(existing, Touch.contacts_of([existing])[existing.id][0].id, created=False)
+    return _saved_response(touch, people[0].id, created=True)
+
+
+def _same_capture(touch, people, form):
+    """True when the form repeats the stored touch (same note and the same known people)."""
+    chosen = {i for i in (form.contact_ids.data or []) if isinstance(i, int)}
+    return (form.note.data or "").strip() == touch.note and chosen <= {p.id for p in people}

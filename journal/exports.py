@@ -418,7 +418,7 @@ def write_zip(path, rows):
 
 
 def download_response(source, filename, mimetype, tag=None, q=None):
-    """Send a file as a download (audited); a cookie tells the page the download has started (see app.js)."""
+    """Send a file as a download (audited); a cookie tells the page the download has started (see static/js/share.js)."""
     if tag is None:
         tag, q = filters()
     audit("export", detail=f"{filename.rsplit('.', 1)[-1]}" + (f" tag={tag[:40]}" if tag else "") + (" search" if q else ""))

@@ -11,9 +11,12 @@ from flask_wtf.csrf import generate_csrf
 bp = Blueprint("pwa", __name__)
 
 THEME = "#1f6f5c"
+# Every page's scripts, in the order they run (deferred): htmx, the outbox (shared with the service worker), then
+# ours by concern; core.js first, as the others use what it shares.
+SCRIPTS = ["vendor/htmx-2.0.11/htmx.min.js", "js/outbox.js", "js/core.js", "js/forms.js", "js/capture.js",
+           "js/offline.js", "js/logout.js", "js/share.js"]
 # Static files every page needs; the service worker keeps them for offline use.
-PRECACHE = ["css/app.css", "js/app.js", "js/outbox.js", "vendor/htmx-2.0.11/htmx.min.js", "icons/sprite.svg",
-            "icons/icon.svg", "icons/icon-192.png"]
+PRECACHE = ["css/app.css", *SCRIPTS, "icons/sprite.svg", "icons/icon.svg", "icons/icon-192.png"]
 _versions = {}
 
 
@@ -65,7 +68,7 @@ def service_worker():
     urls = [url_for("static", filename=name) for name in PRECACHE] + [url_for("pwa.offline")]
     # The cache name follows every precached file and the worker itself: any change installs afresh.
     version = hashlib.sha256(("\n".join(urls) + source).encode()).hexdigest()[:12]
-    names = {"token": url_for("pwa.outbox_token"), "touches": url_for("touches.create"),
+    names = {"token": url_for("pwa.outbox_token"), "touches": url_for("capture.save"),
              "offline": url_for("pwa.offline"), "capture": url_for("capture.index"), "today": url_for("today.index"),
              "outbox": url_for("static", filename="js/outbox.js"), "static": current_app.static_url_path + "/",
              "brief": url_for("people.brief", contact_id=0)[:-1]}

@@ -152,9 +152,10 @@ def init_app(app):
     app.jinja_env.filters.update(initials=initials, fold=fold, short_day=short_day, days_away=days_away,
                                  long_day=format_day, device=device)
     from .once import new_key
+    from .pwa import SCRIPTS
 
     app.jinja_env.globals.update(avatar=avatar, icon=icon, id_url=id_url, url_for=url_once,
-                                 new_form_key=new_key)
+                                 new_form_key=new_key, page_scripts=SCRIPTS)
 
     @app.context_processor
     def inject_htmx():

@@ -76,7 +76,7 @@ def test_versioned_static_files_are_cached_for_good(client):
 
 def test_text_responses_are_compressed(client):
     """Pages, CSS and JS go out compressed when the browser accepts it."""
-    for url in ("/login", "/static/js/app.js", "/static/css/app.css", "/manifest.webmanifest"):
+    for url in ("/login", "/static/js/capture.js", "/static/css/app.css", "/manifest.webmanifest"):
         response = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})  # what Chromium sends
         encoding = response.headers.get("Content-Encoding")
         assert encoding in ("gzip", "br"), url

@@ -25,7 +25,7 @@ from tests.browser.test_people_browser import (
 ZOE = "Zoë Martin"
 NOTE = "Zoë is moving the warehouse to Lyon in May; worried about the forklift lease."
 PROMISE = "send the brochure"
-DRAFT_KEY = "rapport:drafts"  # a list of drafts, most recent first (static/js/app.js)
+DRAFT_KEY = "rapport:drafts"  # a list of drafts, most recent first (static/js/capture.js)
 BRIEF_URL = re.compile(r"/people/(\d+)(#contact-touches)?$")
 
 
@@ -45,7 +45,7 @@ class Taps:
 
 
 def open_capture(page):
-    """Open /capture and wait until htmx and app.js are ready."""
+    """Open /capture and wait until htmx and our scripts are ready."""
     page.goto("/capture")
     wait_ready(page)
 
@@ -100,7 +100,7 @@ def draft(page):
 
 
 def wait_for_draft_note(page, text):
-    """Wait until app.js has stored `text` as the draft's note."""
+    """Wait until capture.js has stored `text` as the draft's note."""
     page.wait_for_function(
         "([key, text]) => { const d = JSON.parse(localStorage.getItem(key) || 'null');"
         " return !!d && d.length > 0 && d[0].fields && d[0].fields.note === text; }",

@@ -329,9 +329,9 @@ def test_an_htmx_form_is_sent_once_and_its_button_waits(signed_in_page, live_ser
 
 
 def test_text_typed_before_the_script_runs_is_never_overwritten(browser, browser_context_args, live_server, app, new_email):
-    """On a slow phone the capture screen shows before app.js runs; a note typed meanwhile must survive the
+    """On a slow phone the capture screen shows before capture.js runs; a note typed meanwhile must survive the
     draft restore (it used to be replaced by an old empty draft: Save then answered 422, "Write a few words").
-    Without a service worker, which would serve app.js from its cache past the test's hold on it."""
+    Without a service worker, which would serve capture.js from its cache past the test's hold on it."""
     context = browser.new_context(**browser_context_args, service_workers="block")
     page = context.new_page()
     sign_up(page, new_email)
@@ -339,12 +339,12 @@ def test_text_typed_before_the_script_runs_is_never_overwritten(browser, browser
     leave_a_draft(page, "zo", ZOE, "Zoë: an older note, still unsaved.")
 
     held = []
-    page.route(re.compile(r"/static/js/app\.js"), lambda route: held.append(route))
+    page.route(re.compile(r"/static/js/capture\.js"), lambda route: held.append(route))
     page.goto("/capture", wait_until="commit")
     expect(note_field(page)).to_be_visible()
     note = "Typed at once: the warehouse move is confirmed."
     note_field(page).fill(note)
-    wait_for(page, lambda: held, "the page to ask for app.js")
+    wait_for(page, lambda: held, "the page to ask for capture.js")
     held[0].continue_()
     wait_ready(page)
     expect(note_field(page)).to_have_value(note)
