@@ -18,7 +18,7 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path, test_config or {}))
 
-    from . import db, demo, formkit, migrate, templating
+    from . import db, demo, migrate, templating
     from .extensions import compress, csrf, htmx, limiter, login_manager
 
     db.init_app(app)
@@ -30,7 +30,6 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     limiter.init_app(app)
     templating.init_app(app)
-    formkit.install_html_params()
 
     from . import (auth, backup, calendar, capture, export_jobs, exports, gestures, gifts, imports, ops, people,
                    promises, pwa, search, today, touches)

@@ -16,6 +16,10 @@ CSP = (
 )
 
 
+# Static files that are only ever loaded by a page, never opened as one (an SVG can be: it keeps the CSP).
+SUBRESOURCE_TYPES = {"text/javascript", "application/javascript", "text/css"}
+
+
 @bp.route("/healthz")
 def healthz():
     """Liveness probe: answers without touching the database."""
@@ -79,8 +83,12 @@ def init_app(app):
         """Strict CSP and friends on every response; no caching of pages holding customer data."""
         if "started" in g:
             response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.2f}"
-        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.endpoint == "static" and response.mimetype in SUBRESOURCE_TYPES:
+            # A script or a style sheet is never a document: a document's policies would only weigh on the wire
+            # (about 400 bytes on each of a first page's dozen files).
+            return response
+        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         if request.endpoint != "static":

@@ -2,7 +2,7 @@
 import re
 
 import click
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 from flask.cli import with_appcontext
 from flask_login import current_user, login_required
 
@@ -12,7 +12,6 @@ from peewee import JOIN
 from .models import RELATIONS, Contact, ContactMethod, FamilyMember, Interest, Touch
 from .prepared import prepared
 from .search_index import GROUPS, backend, highlight_words, marked
-from .templating import id_url
 from .web import render
 
 bp = Blueprint("search", __name__)
@@ -104,13 +103,13 @@ def _present(groups, text):
                 if touch is None:
                     continue
                 names = ", ".join(c.name for c in touch_people.get(ref, []))
-                items.append({"url": id_url("touches.show", touch_id=ref), "title": f"{touch.kind_label}, {touch.happened_at:%d %b %Y}",
+                items.append({"url": url_for("touches.show", touch_id=ref), "title": f"{touch.kind_label}, {touch.happened_at:%d %b %Y}",
                               "subtitle": names, "snippet": snippet})
                 continue
             contact = contacts.get(int(r["contact_id"]))
             if contact is None:
                 continue
-            brief = id_url("people.brief", contact_id=contact.id, _anchor=anchors.get(kind))
+            brief = url_for("people.brief", contact_id=contact.id, _anchor=anchors.get(kind))
             if kind == 0:
                 sub = " · ".join(x for x in (contact.role, contact.company, contact.city) if x)
                 items.append({"url": brief, "title": highlight_words(contact.name, text), "subtitle": sub, "snippet": snippet})

@@ -1,17 +1,12 @@
 """Hypothesis fuzzing of the forms: any input answers without a server error, and rejected input
 writes nothing."""
 import json
-import re
 
-import wtforms.widgets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_people import add_contact, add_family
 
-from markupsafe import Markup
-
 from journal.db import db
-from journal.formkit import WTFORMS_HTML_PARAMS, html_params, install_html_params
 
 FIELDS = ["name", "company", "role", "city", "phones", "emails", "tags", "interests", "how_we_met", "cadence_days",
           "gift_budget", "gift_budget_currency", "goals", "relation", "day", "month", "year", "age", "notes", "kind",
@@ -85,38 +80,3 @@ def test_numbers_too_big_for_the_database_are_rejected_not_errors(app, ada):
                 assert ada.client.open(url, method=method, headers={"X-CSRFToken": ada.token}).status_code == 404, url
 
 
-attribute_values = st.one_of(st.booleans(), st.none(), st.integers(-5, 10 ** 6), st.text(max_size=30),
-                             st.text(alphabet='<>&"\'x ', max_size=10).map(Markup))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(["id", "name", "value", "class_", "for_", "data_hx_target", "aria_label",
-                                        "required", "maxlength", "placeholder", "type", "x__y_"]), attribute_values))
-def test_fast_html_params_writes_what_wtforms_writes(attributes):
-    """journal.formkit.html_params, which every widget uses, gives WTForms' own markup for any attributes."""
-    assert html_params(**attributes) == WTFORMS_HTML_PARAMS(**attributes)
-    assert type(html_params(**attributes)) is Markup
-
-
-# What differs between two renderings of a form anyway: the CSRF token's signature and a new capture's uuid.
-RANDOM_VALUES = re.compile(r'(name="csrf-token" content|name="(?:csrf_token|uuid)" type="hidden" value|name="form_key" value)="[^"]*"')
-
-
-def test_widgets_render_with_the_fast_html_params(app, ada):
-    """The capture page's and a brief's forms are the same markup with WTForms' own html_params."""
-    import wtforms.widgets.core as core
-
-    cid = add_contact(ada)
-    pages = {}
-    for variant in ("fast", "wtforms"):
-        if variant == "wtforms":
-            core.html_params = wtforms.widgets.html_params = WTFORMS_HTML_PARAMS
-            core.Input.html_params = core.Button.html_params = staticmethod(WTFORMS_HTML_PARAMS)
-        try:
-            pages[variant] = [RANDOM_VALUES.sub("", ada.get(url).get_data(as_text=True))
-                              for url in (f"/capture?contact={cid}", f"/people/{cid}", f"/people/{cid}?edit=card")]
-        finally:
-            install_html_params()
-    assert core.Input.html_params is html_params
-    assert pages["fast"] == pages["wtforms"]
-    assert all(page.count("<input") > 2 for page in pages["fast"])
