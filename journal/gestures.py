@@ -8,6 +8,7 @@ from .extensions import htmx
 from .gift_forms import GestureDoneForm, GestureForm
 from .models import Contact, Gesture
 from .once import create_once, earlier_result
+from .people.views import render_brief
 from .web import get_owned_or_404
 
 bp = Blueprint("gestures", __name__)
@@ -15,8 +16,6 @@ bp = Blueprint("gestures", __name__)
 
 def _back(contact, **forms):
     """The refreshed brief section for htmx, else a redirect to the brief."""
-    from .people.views import render_brief
-
     if htmx or forms:
         return render_brief(contact, status=422 if forms else 200, **forms)  # forms: what failed, to show again
     return redirect(url_for("people.brief", contact_id=contact.id, _anchor="contact-gestures"))

@@ -8,7 +8,7 @@ from .extensions import htmx
 from .gift_forms import GiftForm, GiftIdeaForm, recipient_choices
 from .models import GIFT_NEXT, GIFT_STATUSES, Contact, FamilyMember, Gift
 from .once import create_once, earlier_result
-from .people.views import owned_member
+from .people.views import owned_member, render_brief
 from .web import get_owned_or_404, render
 
 bp = Blueprint("gifts", __name__)
@@ -53,8 +53,6 @@ def check(contact_id):
 @login_required
 def create(contact_id):
     """Add a gift idea from the brief (one step)."""
-    from .people.views import render_brief
-
     contact = get_owned_or_404(Contact, contact_id)
     if earlier_result() is not None:  # the same form sent twice: the first one noted the idea
         if htmx:
@@ -111,8 +109,6 @@ def edit(gift_id):
 @login_required
 def move(gift_id):
     """Move a gift one step along its flow (idea → planned → bought → given)."""
-    from .people.views import render_brief
-
     gift = get_owned_or_404(Gift, gift_id)
     target = request.form.get("to", "")
     today = datetime.date.today()

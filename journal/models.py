@@ -11,7 +11,7 @@ from peewee import JOIN, SQL, BooleanField, Case, CharField, DateField, DateTime
 
 from . import passwords
 from .dates import PartialDate
-from .db import db
+from .db import db, days_from, is_sqlite
 from .prepared import prepared
 from .text import digits, fold, only_digits, significant_words
 
@@ -120,8 +120,6 @@ class User(UserMixin, BaseModel):
 
     def delete_everything(self):
         """Delete the account and every row it owns (cascades), overwriting freed SQLite pages."""
-        from .db import is_sqlite
-
         secure = is_sqlite()
         if secure:
             db.execute_sql("PRAGMA secure_delete = ON")
@@ -810,8 +808,6 @@ def due_for_touch(user, today):
 
     Only the columns Today shows: peewee's cost of building a query grows with its column count.
     """
-    from .db import days_from
-
     since = days_from(fn.COALESCE(Contact.last_touch_at, Contact.created_at), today)
     overdue = (since - Contact.cadence_days).alias("overdue")
     return (

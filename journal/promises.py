@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 from .extensions import htmx
 from .models import Contact, Promise
 from .once import create_once, earlier_result
+from .people.views import render_brief
+from .today import render_today
 from .touch_forms import PromiseForm
 from .web import get_owned_or_404, safe_next
 
@@ -15,9 +17,6 @@ bp = Blueprint("promises", __name__)
 
 def _back(contact, promise_form=None, status=200):
     """Answer a change: the section that asked (brief or Today), or a redirect for plain forms."""
-    from .people.views import render_brief
-    from .today import render_today
-
     if htmx and htmx.target and htmx.target.startswith("today-"):
         return render_today()
     if htmx:

@@ -4,7 +4,8 @@ from markupsafe import Markup
 
 from .dates import MONTHS_SHORT, format_day
 from .extensions import htmx
-from .pwa import static_url
+from .once import new_key
+from .pwa import SCRIPTS, static_url
 from .text import fold
 
 def initials(name):
@@ -87,9 +88,6 @@ def init_app(app):
     """Register the filters and globals."""
     app.jinja_env.filters.update(initials=initials, fold=fold, short_day=short_day, days_away=days_away,
                                  long_day=format_day, device=device)
-    from .once import new_key
-    from .pwa import SCRIPTS
-
     app.jinja_env.globals.update(avatar=avatar, icon=icon, url_for=page_url,
                                  new_form_key=new_key, page_scripts=SCRIPTS)
 
