@@ -79,6 +79,7 @@ def app(tmp_path, database_url):
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "RATELIMIT_ENABLED": False,  # tests log in often; tests/test_throttling.py turns it on
+            "PASSWORD_HASH_FOR_TESTS": True,  # Argon2id at its smallest cost (journal/passwords.py)
             "DATABASE_URL": database_url,
         }
     )

@@ -40,6 +40,21 @@ def test_signup_creates_account_with_argon2id(app, client):
     assert client.get("/").status_code == 200
 
 
+def test_only_the_test_suite_hashes_cheaply(app, tmp_path):
+    """Outside the suite's config, passwords get argon2-cffi's defaults (RFC 9106 low-memory profile)."""
+    from journal import create_app, passwords
+
+    with app.app_context():
+        assert passwords.hash_password(PASSWORD).startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    production = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3"})
+    with production.app_context():
+        strong = passwords.hash_password(PASSWORD)
+        assert strong.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        assert passwords.verify_password(strong, PASSWORD) and not passwords.needs_rehash(strong)
+        assert passwords.dummy_hash().startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords.hash_password(PASSWORD).startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # no app: the defaults
+
+
 def test_signup_refuses_short_common_and_mismatched_passwords_keeping_email(app, client):
     for password, confirm, message in [
         ("short", "short", "at least 8 characters"),
