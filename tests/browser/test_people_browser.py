@@ -593,3 +593,24 @@ def test_add_family_without_javascript(no_js_page, live_server, app, make_user, 
     family.get_by_role("button", name="Save").tap()
     expect(page).to_have_url(re.compile(rf"/people/{contact_id}(#contact-family)?$"))
     expect(family.locator("li.row", has_text="Léa")).to_be_visible()
+
+
+def test_a_gift_idea_like_one_already_given_warns_while_typing(watch, signed_in_page, live_server, app, new_email):
+    """Typing an idea on the brief that resembles a gift already given shows the warning before Save (the field's
+    htmx attributes are data-hx-*: WTForms writes hx_get as it is, and htmx would ignore it)."""
+    import datetime
+
+    from journal.models import Gift
+
+    page = signed_in_page
+    contact_id = seed_contact(app, new_email, name="Tom Walsh")
+    with app.app_context():
+        Gift.create(user=user_of(app, new_email).id, contact=contact_id, description="Jeu d'échecs en bois",
+                    status="given", date=datetime.date(2025, 12, 3))
+    open_brief(page, contact_id)
+    gifts = page.locator("#contact-gifts")
+    gifts.get_by_text("Add a gift idea").tap()
+    with page.expect_response(lambda r: "/gifts/check" in r.url):
+        type_into(gifts.get_by_label("Gift idea"), "echecs magnetiques")
+    expect(page.locator("#gift-warning")).to_contain_text("You gave Tom Walsh “Jeu d'échecs en bois” in Dec 2025.")
+    assert_clean(watch)
