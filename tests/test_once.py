@@ -241,3 +241,18 @@ def test_done_on_a_gesture_tapped_twice_at_once_logs_one_touch(app, ada):
         assert Touch.select().where(Touch.kind == "gesture").count() == 1
         done = Gesture.get_by_id(gesture.id)
         assert (done.status, done.outcome) == ("done", "Loved it") and done.touch_id is not None
+
+
+def test_no_field_cuts_what_is_pasted_into_it(app, ada):
+    """Length limits are counters (data-limit), never a maxlength that cuts a pasted text without a word; only the
+    three-letter currency codes keep one."""
+    cid = add_contact(ada)
+    pages = [text(ada.get(url)) for url in ("/capture", "/people/new", f"/people/{cid}", f"/people/{cid}?edit=card",
+                                             f"/people/{cid}?edit=family-new", f"/people/{cid}?edit=date-new", "/account")]
+    html = "\n".join(pages)
+    assert set(re.findall(r'maxlength="(\d+)"', html)) <= {"3"}
+    for name, limit in (("note", "20000"), ("promise_text", "500"), ("fact", "500"), ("gift_idea", "300"), ("name", "200")):
+        tag = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', html).group(0)
+        assert f'data-limit="{limit}"' in tag, tag
+        field_id = re.search(r'id="([^"]+)"', tag).group(1)
+        assert f'id="{field_id}-counter"' in html, name

@@ -51,7 +51,7 @@
     var used = serverLength(field.value);
     var over = used > limit;
     // Quiet until the last tenth: most notes are short.
-    counter.textContent = over ? (used - limit).toLocaleString() + " characters too many: shorten the note to Save it."
+    counter.textContent = over ? (used - limit).toLocaleString() + " characters too many: shorten it to save."
       : used >= limit * 0.9 ? used.toLocaleString() + " of " + limit.toLocaleString() + " characters" : "";
     counter.classList.toggle("error", over);
     if (over) { field.setAttribute("aria-invalid", "true"); } else if (!field.closest(".has-error")) { field.removeAttribute("aria-invalid"); }

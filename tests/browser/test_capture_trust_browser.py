@@ -372,12 +372,34 @@ def test_the_note_says_how_long_it_may_be_before_save(watch, signed_in_page, liv
     expect(counter).to_have_text("18,500 of 20,000 characters")
     long_note = "a" * 9_975 + "\n" * 60 + "a" * 9_975  # 20,010: a line break counts one, however it is sent
     note_field(page).fill(long_note)
-    expect(counter).to_have_text("10 characters too many: shorten the note to Save it.")
+    expect(counter).to_have_text("10 characters too many: shorten it to save.")
     expect(note_field(page)).to_have_attribute("aria-invalid", "true")
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         save_button(page).tap()
     assert answer.value.status == 422
     expect(page.locator("#capture-form .error", has_text="20000")).to_be_visible()
     assert len(note_field(page).input_value()) == len(long_note)
-    expect(counter).to_have_text("10 characters too many: shorten the note to Save it.")
+    expect(counter).to_have_text("10 characters too many: shorten it to save.")
+    assert touches_in_db(app) == []
+
+
+def test_a_long_paste_is_kept_whole_and_refused_with_a_reason(signed_in_page, live_server, app, new_email):
+    """A promise pasted over its 500-character limit is not cut by the browser: the counter says by how much, and
+    Save answers 422 with the whole text still in the field."""
+    page = signed_in_page
+    seed_contact(app, new_email, name=ZOE)
+    open_capture(page)
+    pick(page, "zo", ZOE)
+    type_into(note_field(page), "Short visit.")
+    page.get_by_text("Add a promise", exact=True).tap()
+    promise = page.get_by_label("I promised to")
+    pasted = "send the brochure and the price list " * 17  # 629 characters, trailing space trimmed: 628
+    promise.fill(pasted)
+    expect(promise).to_have_value(pasted)
+    expect(page.locator("#promise_text-counter")).to_have_text("128 characters too many: shorten it to save.")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        save_button(page).tap()
+    assert answer.value.status == 422
+    expect(page.locator("#capture-form").get_by_text("500")).to_be_visible()
+    expect(page.get_by_label("I promised to")).to_have_value(pasted.strip())
     assert touches_in_db(app) == []
