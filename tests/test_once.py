@@ -48,6 +48,30 @@ def count(app, model, **where):
         return query.count()
 
 
+def post_at_once(app, session, copies, url, data, headers=None):
+    """POST the same form `copies` times at the same moment, from threads with clients of their own signed in as
+    `session` (each request on its own database connection); returns the responses' (status, Location)."""
+    start = threading.Barrier(copies)
+    answers = []
+
+    def send():
+        client = app.test_client()
+        with session.client.session_transaction() as kept:
+            with client.session_transaction() as mine:
+                mine.update(kept)
+        start.wait(timeout=30)
+        response = client.post(url, data=data, headers={"X-CSRFToken": session.token, **(headers or {})})
+        answers.append((response.status_code, response.headers.get("Location")))
+
+    threads = [threading.Thread(target=send) for _ in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(answers) == copies, "a request did not finish"
+    return answers
+
+
 def test_every_creating_form_on_the_brief_carries_a_fresh_key(app, ada):
     cid = add_contact(ada)
     html = text(ada.get(f"/people/{cid}?edit=family-new"))
@@ -164,24 +188,7 @@ def test_double_submits_at_the_same_moment_create_one_person(app, ada):
     """Six copies of one form sent at once (threads, each its own connection): one person, and every
     answer leads to that person."""
     key = key_from(text(ada.get("/people/new")))
-    start = threading.Barrier(6)
-    answers = []
-
-    def send():
-        client = app.test_client()
-        with ada.client.session_transaction() as kept:
-            with client.session_transaction() as mine:
-                mine.update(kept)
-        start.wait(timeout=30)
-        response = client.post("/people/new", data={**CARD, "form_key": key}, headers={"X-CSRFToken": ada.token})
-        answers.append((response.status_code, response.headers.get("Location")))
-
-    threads = [threading.Thread(target=send) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(answers) == 6
+    answers = post_at_once(app, ada, 6, "/people/new", {**CARD, "form_key": key})
     assert count(app, Contact) == 1, answers
     with app.app_context():
         person = Contact.get()
@@ -218,25 +225,9 @@ def test_done_on_a_gesture_tapped_twice_at_once_logs_one_touch(app, ada):
     ada.post(url(cid), data={**fields, "form_key": str(uuid.uuid4())}, htmx_target=target)
     with app.app_context():
         gesture = Gesture.get()
-    start = threading.Barrier(4)
-    statuses = []
-
-    def tap():
-        client = app.test_client()
-        with ada.client.session_transaction() as kept:
-            with client.session_transaction() as mine:
-                mine.update(kept)
-        start.wait(timeout=30)
-        response = client.post(f"/gestures/{gesture.id}/done", data={"outcome": "Loved it"},
-                               headers={"X-CSRFToken": ada.token, "HX-Request": "true", "HX-Target": target})
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=tap) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert statuses == [200] * 4
+    answers = post_at_once(app, ada, 4, f"/gestures/{gesture.id}/done", {"outcome": "Loved it"},
+                           headers={"HX-Request": "true", "HX-Target": target})
+    assert [status for status, _ in answers] == [200] * 4
     with app.app_context():
         assert Touch.select().where(Touch.kind == "gesture").count() == 1
         done = Gesture.get_by_id(gesture.id)
