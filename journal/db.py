@@ -1,7 +1,7 @@
 """The deferred peewee database, bound to DATABASE_URL when the app is created."""
 import itertools
 
-from peewee import DatabaseProxy, SqliteDatabase
+from peewee import SQL, DatabaseProxy, SqliteDatabase, fn
 from playhouse.db_url import connect
 
 db = DatabaseProxy()
@@ -68,3 +68,18 @@ def days_from(start, today):
     if is_sqlite():
         return fn.julianday(today) - fn.julianday(fn.DATE(start))
     return fn.DATE(today) - fn.DATE(start)  # PostgreSQL: date - date is a whole number of days
+
+
+def counted(query, limit):
+    """`query` limited to `limit` rows, each row carrying how many rows there are in all (`rows_in_all`).
+
+    COUNT(*) OVER () counts in the same statement: a separate COUNT would wrap the whole query again.
+    """
+    return query.select_extend(fn.COUNT(SQL("*")).over().alias("rows_in_all")).limit(limit)
+
+
+def totalled(rows):
+    """(rows, how many in all) from the rows of a counted() query."""
+    rows = list(rows)
+    return rows, (rows[0].rows_in_all if rows else 0)
+

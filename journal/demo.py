@@ -243,7 +243,7 @@ def write(user, people):
             gestures += [{"user": uid, "contact": cid, **g} for g in p["gestures"]]
         _insert(Gift, gifts)
         _insert(Gesture, gestures)
-        Contact.refresh_last_touch(ids)
+        Touch.refresh_last_touch(ids)
     analyze()
     return len(ids)
 

@@ -6,11 +6,22 @@ for every statement, about 0.2 ms each, while SQLite runs a brief's statements i
 query from placeholders the first time it is called; peewee renders that once, and every later call
 only converts its values the way peewee would have and sends the same SQL again.
 
-    @prepared
-    def open_promises(user, contact):
-        return Promise.select().where((Promise.user == user) & (Promise.contact == contact))
+    class Promise(OwnedModel):
+        @prepared
+        def open_with(user, contact):  # the open promises to one contact
+            return Promise.select().where((Promise.user == user) & (Promise.contact == contact))
 
-    open_promises(current_user, contact)  # the rows, as the query itself would give them
+    Promise.open_with(current_user, contact)  # a list of the rows, as the query itself would give them
+
+On a model class the decorated function is the query's one name: called on the class, it runs the query.
+A builder whose first parameter is `cls` gets the class it is called on (so one query serves every model
+that inherits it), and `one=True` makes a call answer the first row or None.
+
+This module is the only place that uses peewee's private names (a Context's `_values` and `state`, a
+query's `_get_cursor_wrapper`, a cursor wrapper's attributes): tests/test_prepared.py fails loudly if a
+peewee upgrade changes them, and compares every prepared call with the query peewee itself builds.
+Only hot statements are prepared (a session's lookup, an owned row, a brief's and Today's reads):
+docs/benchmarks.md, "One name per query", has the measurement that keeps them.
 
 Rules for the builder, so the cached SQL fits every call:
 - Use each argument only as a value in the query (compared, in a list, a LIMIT): it is a placeholder
@@ -23,9 +34,9 @@ Rules for the builder, so the cached SQL fits every call:
 import functools
 import inspect
 
-from peewee import SQL, Delete, Insert, Node, Update, fn
+from peewee import Delete, Insert, Node, Update
 
-from .db import db
+from .db import counted, db, totalled
 
 
 MAX_SHAPES = 256  # SQL texts kept per prepared query; further shapes are built for each call
@@ -66,12 +77,18 @@ class _Slot:
 class PreparedQuery:
     """A query builder whose rendered SQL is kept per database class and argument shape."""
 
-    def __init__(self, build, fixed=()):
-        self.build, self.fixed = build, frozenset(fixed)
+    def __init__(self, build, fixed=(), one=False):
+        self.build, self.one = build, one
         self.signature = inspect.signature(build)
         self.names = tuple(self.signature.parameters)
+        self.of_class = self.names[:1] == ("cls",)
+        self.fixed = frozenset(fixed) | ({"cls"} if self.of_class else set())
         self.cache = {}
         functools.update_wrapper(self, build)
+
+    def __get__(self, instance, owner):
+        """As a model's attribute: the query itself, or bound to the class it is called on (`cls`)."""
+        return _OfClass(self, owner) if self.of_class else self
 
     def _shape(self, arguments):
         """What decides the SQL's text: which arguments are None, and each list argument's length."""
@@ -128,34 +145,46 @@ class PreparedQuery:
         cursor = db.execute_sql(entry[1], values)
         if isinstance(query, (Update, Delete)):
             return query.handle_result(db.obj, cursor)  # rows changed
-        return _rows(entry, cursor)
+        if self.one:
+            return next(iter(_rows(entry, cursor)), None)
+        return list(_rows(entry, cursor))
 
     def first_rows(self, limit, *args, **kwargs):
         """The first `limit` rows and how many there are in all, in one statement (COUNT(*) OVER ()).
 
         A separate COUNT would wrap the whole query again: one more statement to build and to run.
         """
-        rows = list(self._counted(limit, *args, **kwargs))
-        return rows, (rows[0].rows_in_all if rows else 0)
+        return totalled(self._counted(limit, *args, **kwargs))
 
     @functools.cached_property
     def _counted(self):
         """This query with its row count on every row, limited: prepared on its own."""
         build = self.build
 
-        def counted(rows_limit, **arguments):
-            return build(**arguments).select_extend(fn.COUNT(SQL("*")).over().alias("rows_in_all")).limit(rows_limit)
+        def build_counted(rows_limit, **arguments):
+            return counted(build(**arguments), rows_limit)
 
         limit = inspect.Parameter("rows_limit", inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        counted.__name__ = counted.__qualname__ = f"{self.__name__}.first_rows"
-        counted.__signature__ = self.signature.replace(parameters=[limit, *self.signature.parameters.values()])
-        return PreparedQuery(counted, self.fixed)
+        build_counted.__name__ = build_counted.__qualname__ = f"{self.__name__}.first_rows"
+        build_counted.__signature__ = self.signature.replace(parameters=[limit, *self.signature.parameters.values()])
+        return PreparedQuery(build_counted, self.fixed)
 
-    def first(self, *args, **kwargs):
-        """The first row, or None (the builder limits the query itself when only one row is wanted)."""
-        for row in self(*args, **kwargs):
-            return row
-        return None
+
+class _OfClass:
+    """A prepared query whose first argument is the model class it was called on."""
+
+    __slots__ = ("query", "model")
+
+    def __init__(self, query, model):
+        self.query, self.model = query, model
+
+    def __call__(self, *args, **kwargs):
+        """Run the query for this class."""
+        return self.query(self.model, *args, **kwargs)
+
+    def first_rows(self, limit, *args, **kwargs):
+        """The first rows and the count, for this class."""
+        return self.query.first_rows(limit, self.model, *args, **kwargs)
 
 
 # What peewee's row readers (cursor wrappers) set for each cursor; the rest only depends on the SQL.
@@ -181,8 +210,8 @@ def _rows(entry, cursor):
     return wrapper
 
 
-def prepared(build=None, *, fixed=()):
+def prepared(build=None, *, fixed=(), one=False):
     """Decorator: run `build`'s query with SQL rendered once (see the module's docstring)."""
     if build is None:
-        return functools.partial(PreparedQuery, fixed=fixed)
-    return PreparedQuery(build, fixed)
+        return functools.partial(PreparedQuery, fixed=fixed, one=one)
+    return PreparedQuery(build, fixed, one)

@@ -7,10 +7,7 @@ from flask.cli import with_appcontext
 from flask_login import current_user, login_required
 
 from .db import db
-from peewee import JOIN
-
-from .models import RELATIONS, Contact, ContactMethod, FamilyMember, Interest, Touch
-from .prepared import prepared
+from .models import RELATIONS, Contact, ContactMethod, Interest, Touch
 from .search_index import GROUPS, backend, highlight_words, marked
 from .web import render
 
@@ -27,32 +24,7 @@ def phone_matches(user, text, limit):
     digits = re.sub(r"\D", "", text)
     if len(digits) < 4:
         return []
-    query = (
-        ContactMethod.for_user(user, ContactMethod.contact)
-        .where((ContactMethod.kind == "phone") & ContactMethod.digits.contains(digits))
-        .distinct()
-        .limit(limit)
-    )
-    return [row.contact_id for row in query]
-
-
-@prepared
-def _shown_contacts(user, ids):
-    """What a result shows of these contacts."""
-    return Contact.for_user(user, Contact.id, Contact.name, Contact.role, Contact.company, Contact.city).where(Contact.id.in_(ids))
-
-
-@prepared
-def _shown_touches(user, ids):
-    """What a result shows of these touches."""
-    return Touch.for_user(user, Touch.id, Touch.kind, Touch.happened_at).where(Touch.id.in_(ids))
-
-
-@prepared
-def _interest_owners(user, ids):
-    """(interest id, family member's name, relation) of these interests; no name for the contact's own."""
-    return (Interest.for_user(user, Interest.id, FamilyMember.name, FamilyMember.relation)
-            .join(FamilyMember, JOIN.LEFT_OUTER).where(Interest.id.in_(ids)).tuples())
+    return ContactMethod.contacts_with_phone_digits(user, digits, limit)
 
 
 def run_search(user, text, limit):
@@ -81,14 +53,14 @@ def run_search(user, text, limit):
 def _present(groups, text):
     """Turn index rows into what the page shows: title, subtitle, snippet and link."""
     contact_ids = sorted({int(r["contact_id"]) for *_, rows in groups for r in rows if r["contact_id"] is not None})
-    contacts = {c.id: c for c in _shown_contacts(current_user, contact_ids)} if contact_ids else {}
+    contacts = {c.id: c for c in Contact.summaries(current_user, contact_ids)} if contact_ids else {}
     touch_ids = sorted({int(r["ref_id"]) for kind, _, _, rows in groups if kind == 4 for r in rows})
-    touches = {t.id: t for t in _shown_touches(current_user, touch_ids)} if touch_ids else {}
+    touches = {t.id: t for t in Touch.summaries(current_user, touch_ids)} if touch_ids else {}
     touch_people = Touch.contacts_of(list(touches.values())) if touches else {}
     interest_ids = sorted({int(r["ref_id"]) for kind, _, _, rows in groups if kind == 2 for r in rows})
     whose = {}
     if interest_ids:
-        for row in _interest_owners(current_user, interest_ids):
+        for row in Interest.owners(current_user, interest_ids):
             if row[1]:
                 whose[row[0]] = f"{row[1]}, {dict(RELATIONS).get(row[2], 'family').lower()} of "
     anchors = {1: "contact-family", 2: None, 3: "contact-world", 5: "contact-promises", 6: "contact-gifts", 7: "contact-gestures"}

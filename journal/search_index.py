@@ -67,8 +67,22 @@ class SearchIndex(FTS5Model):
         notes, the newest come first.
         """
         scoped = cls._scoped(user, kind, query)
-        ranked = kind in RANKED and _match_count.first(scoped, RANK_AT_MOST + 1)[0] <= RANK_AT_MOST
-        return list(_group_rows(ranked, scoped, limit))
+        ranked = kind in RANKED and cls.match_count(scoped, RANK_AT_MOST + 1)[0] <= RANK_AT_MOST
+        return cls.group_rows(ranked, scoped, limit)
+
+    @prepared(one=True)
+    def match_count(scoped, at_most):
+        """(how many rows match, counting no further than `at_most`,)."""
+        matches = SearchIndex.select(SearchIndex.rowid).where(SearchIndex.match(scoped)).limit(at_most)
+        return Select([matches.alias("matches")], [fn.COUNT(SQL("1"))]).tuples()
+
+    @prepared(fixed=("ranked",))
+    def group_rows(ranked, scoped, limit):
+        """The matching rows with a snippet, best first (bm25, names weighing ten times notes) or newest first."""
+        snippet = fn.snippet(SearchIndex._meta.entity, 5, START, END, "…", 14).alias("snippet")
+        order = SearchIndex.bm25(0, 0, 0, 0, 10.0, 1.0) if ranked else SearchIndex.rowid.desc()
+        return (SearchIndex.select(SearchIndex.rowid, SearchIndex.ref_id, SearchIndex.contact_id, SearchIndex.label, snippet)
+                .where(SearchIndex.match(scoped)).order_by(order).limit(limit).dicts())
 
     @staticmethod
     def _scoped(user, kind, query):

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user, login_required
 
 from .db import db
-from .models import Contact, ContactMethod, Promise, Touch
+from .models import ContactMethod, Promise, Touch
 from .touch_forms import TouchForm
 from .web import get_owned_or_404, render
 
@@ -72,7 +72,7 @@ def delete(touch_id):
     people = Touch.contacts_of([touch])[touch.id]
     with db.atomic():
         touch.delete_instance()
-        Contact.refresh_last_touch([p.id for p in people])
+        Touch.refresh_last_touch([p.id for p in people])
     flash("Touch deleted.", "info")
     if people:
         return redirect(url_for("people.brief", contact_id=people[0].id))

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 import datetime
 
-from ..models import RELATIONS, Gesture, Gift, Promise, Touch, contact_related
+from ..models import RELATIONS, Gesture, Gift, Promise, Touch
 
 _RELATION_ORDER = {key: i for i, (key, _) in enumerate(RELATIONS)}
 
@@ -65,7 +65,7 @@ class Brief:
 
 def build_brief(contact, today):
     """Load and assemble a contact's brief (a fixed number of queries, whatever the data size)."""
-    rel = contact_related(contact)
+    rel = contact.related()
     family_by_id = {m.id: m for m in rel["family"]}
     entries = {m.id: FamilyEntry(member=m) for m in rel["family"]}
     contact_interests = []
@@ -97,24 +97,25 @@ def build_brief(contact, today):
         )
     dates.sort(key=lambda e: (e.next_on, e.title))
     family = sorted(entries.values(), key=lambda e: (_RELATION_ORDER.get(e.member.relation, 99), e.member.id))
-    touches = Touch.latest_for(contact, 3)
-    gifts = Gift.of_contact(contact)
+    touches = Touch.latest_for(contact.id, 3)
+    gifts = Gift.of_contact(contact.user_id, contact.id)
     open_order = {"bought": 0, "planned": 1, "idea": 2}
     ideas = sorted((g for g in gifts if g.status in open_order), key=lambda g: (open_order[g.status], -g.id))
     last_given = {}
     for g in gifts:  # newest first, so the first seen per recipient is the last given
         if g.status == "given":
             last_given.setdefault(g.family_member_id, g)
+    year_ago = datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time())
     return Brief(
         gift_ideas=ideas,
         last_given=[(entries[mid].member if mid else None, g) for mid, g in last_given.items() if mid is None or mid in entries],
-        gestures=Gesture.planned_for(contact),
+        gestures=Gesture.planned_for(contact.user_id, contact.id),
         spend=Gift.spend(contact.user_id, today.year, contact=contact.id),
         touches=touches,
         touch_people=Touch.contacts_of(touches),
-        promises=Promise.open_with(contact),
+        promises=Promise.open_with(contact.user_id, contact.id),
         kept=Promise.kept_rate(contact.user_id, today, contact=contact),
-        balance=Touch.balance(contact, datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time())),
+        balance=dict(zip(("give", "ask", "purchases"), (n or 0 for n in Touch.balance(contact.id, year_ago)))),
         contact=contact,
         phones=contact.phones(rel["methods"]),
         emails=contact.emails(rel["methods"]),

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..audit import audit
 from ..db import db
 from ..extensions import htmx
-from ..models import Contact, ContactMethod, ContactTag, FamilyMember, Gift, ImportantDate, Touch, contact_related
+from ..models import Contact, ContactMethod, ContactTag, FamilyMember, Gift, ImportantDate, Touch
 from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
 from ..touch_forms import PromiseForm
 from ..once import create_once, earlier_result
@@ -156,7 +156,7 @@ def brief(contact_id):
     forms = {}
     if edit == "card":
         forms["card_form"] = ContactForm(formdata=None)
-        forms["card_form"].fill_from(contact, contact_related(contact))
+        forms["card_form"].fill_from(contact, contact.related())
     elif edit == "world":
         forms["world_form"] = WorldForm(formdata=None, obj=contact)
     elif edit.startswith("family-"):
@@ -346,14 +346,14 @@ def delete(contact_id):
     contact = get_owned_or_404(Contact, contact_id)
     if request.method == "POST":
         name = contact.name
-        contact.delete_with_history()
+        Touch.delete_with_contact(contact)
         audit("contact deleted", detail=f"contact {contact_id}")
         flash(f"{name} was deleted.", "info")
         if htmx:
             return "", 204, {"HX-Redirect": url_for("people.index")}
         return redirect(url_for("people.index"))
-    related = contact_related(contact)
-    related["touches"] = contact.own_touches().count()
+    related = contact.related()
+    related["touches"] = Touch.only_with(contact).count()
     related["promises"] = contact.promises.count()
     return render("people/delete.html", section="people", contact=contact, related=related)
 
