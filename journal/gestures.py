@@ -8,16 +8,16 @@ from .extensions import htmx
 from .gift_forms import GestureDoneForm, GestureForm
 from .models import Contact, Gesture
 from .once import create_once, earlier_result
-from .people.views import render_brief
+from .people.brief import render_brief
 from .web import get_owned_or_404
 
 bp = Blueprint("gestures", __name__)
 
 
-def _back(contact, **forms):
-    """The refreshed brief section for htmx, else a redirect to the brief."""
+def _back(contact, also=(), **forms):
+    """The refreshed brief section (and the `also` sections it changed) for htmx, else a redirect to the brief."""
     if htmx or forms:
-        return render_brief(contact, status=422 if forms else 200, **forms)  # forms: what failed, to show again
+        return render_brief(contact, status=422 if forms else 200, also=also, **forms)  # forms: what failed, to show again
     return redirect(url_for("people.brief", contact_id=contact.id, _anchor="contact-gestures"))
 
 
@@ -48,7 +48,7 @@ def done(gesture_id):
     logged = gesture.complete(form.outcome.data or "", datetime.datetime.now().replace(second=0, microsecond=0))
     if logged is not None and not htmx:
         flash("Gesture done and logged as a touch.", "success")
-    return _back(gesture.contact)
+    return _back(gesture.contact, also=("contact-touches",))
 
 
 @bp.route("/gestures/<gesture_id>/drop", methods=["POST"])

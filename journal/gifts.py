@@ -8,7 +8,8 @@ from .extensions import htmx
 from .gift_forms import GiftForm, GiftIdeaForm, recipient_choices
 from .models import GIFT_NEXT, GIFT_STATUSES, Contact, FamilyMember, Gift
 from .once import create_once, earlier_result
-from .people.views import owned_member, render_brief
+from .people.brief import render_brief
+from .people.views import owned_member
 from .web import get_owned_or_404, render
 
 bp = Blueprint("gifts", __name__)

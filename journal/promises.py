@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from .extensions import htmx
 from .models import Contact, Promise
 from .once import create_once, earlier_result
-from .people.views import render_brief
+from .people.brief import render_brief
 from .today import render_today
 from .touch_forms import PromiseForm
 from .web import get_owned_or_404, safe_next

@@ -7,50 +7,64 @@ from flask_login import current_user, login_required
 from .dates import format_day
 from .models import (PULSES, Contact, Promise, due_for_touch, due_promises, needing_attention, planned_gestures_due,
                      uncovered_dates, upcoming_dates)
+from .extensions import htmx
 from .web import render
 
 bp = Blueprint("today", __name__)
 
-TODAY_PARTIALS = {"today-promises": "today/_promises.html", "today-due": "today/_due.html"}
 SHOWN = 10  # items per section before "and N more"
 LISTED = 50  # promises listed at most (the first SHOWN, the rest behind "more")
 
 
-def render_today(status=200):
-    """Render Today, or the one section an htmx request targets."""
-    today = datetime.date.today()
+def _promises(today):
+    """The promises section: those due, and the kept-on-time rate."""
     promises, promises_total = due_promises.first_rows(LISTED, current_user, today)
+    return {"promises": promises, "promises_total": promises_total, "rate": Promise.kept_rate(current_user, today)}
+
+
+def _due(today):
+    """The people due for a touch."""
     due, due_total = due_for_touch.first_rows(SHOWN, current_user, today)
-    (dropped, dropped_total), (not_asked, not_asked_total) = needing_attention(current_user, today, SHOWN)
+    return {"due": due, "due_total": due_total}
+
+
+def _dates(today):
+    """Dates in the next 14 days, and which of them have nothing planned."""
     dates, dates_total = upcoming_dates(current_user, today, limit=LISTED)
-    gestures, gestures_total = planned_gestures_due.first_rows(SHOWN, current_user,
-                                                               today + datetime.timedelta(days=14))
-    return render(
-        "today/index.html",
-        partials=TODAY_PARTIALS,
-        status=status,
-        section="today",
-        today=today,
-        today_label=format_day(today),
-        promises=promises,
-        promises_total=promises_total,
-        due=due,
-        due_total=due_total,
-        dates=dates,
-        dates_total=dates_total,
-        uncovered={d.id for _, d in uncovered_dates(current_user, today, dates)},
-        gestures=gestures,
-        gestures_total=gestures_total,
-        dropped=dropped,
-        dropped_total=dropped_total,
-        not_asked=not_asked,
-        not_asked_total=not_asked_total,
-        rate=Promise.kept_rate(current_user, today),
-        # Anything listed belongs to a person: ask the database only when every list is empty.
-        has_people=bool(promises or due or dropped or not_asked or dates or gestures)
-        or Contact.for_user(current_user).exists(),
-        pulse_labels=dict(PULSES),
-    )
+    return {"dates": dates, "dates_total": dates_total,
+            "uncovered": {d.id for _, d in uncovered_dates(current_user, today, dates)}}
+
+
+def _gestures(today):
+    """Gestures planned for the next 14 days."""
+    gestures, gestures_total = planned_gestures_due.first_rows(SHOWN, current_user, today + datetime.timedelta(days=14))
+    return {"gestures": gestures, "gestures_total": gestures_total}
+
+
+def _attention(today):
+    """People whose pulse dropped, and people not asked how they are lately."""
+    (dropped, dropped_total), (not_asked, not_asked_total) = needing_attention(current_user, today, SHOWN)
+    return {"dropped": dropped, "dropped_total": dropped_total, "not_asked": not_asked, "not_asked_total": not_asked_total}
+
+
+# Today's htmx targets: each element id, its partial, and the loader of that section's data alone.
+SECTIONS = {"today-promises": ("today/_promises.html", _promises), "today-due": ("today/_due.html", _due)}
+PAGE_LOADERS = (_promises, _due, _dates, _gestures, _attention)
+
+
+def render_today(status=200):
+    """Render Today, or the one section an htmx request targets (running only that section's queries)."""
+    today = datetime.date.today()
+    context = {"section": "today", "today": today, "pulse_labels": dict(PULSES)}
+    if htmx and htmx.target in SECTIONS:
+        partial, load = SECTIONS[htmx.target]
+        return render(partial, status=status, **context, **load(today))
+    for load in PAGE_LOADERS:
+        context.update(load(today))
+    listed = ("promises", "due", "dropped", "not_asked", "dates", "gestures")
+    # Anything listed belongs to a person: ask the database only when every list is empty.
+    context["has_people"] = any(context[key] for key in listed) or Contact.for_user(current_user).exists()
+    return render("today/index.html", status=status, today_label=format_day(today), **context)
 
 
 @bp.route("/")

@@ -1,9 +1,34 @@
-"""The pre-call brief: a contact and their world, assembled for one screen."""
-from dataclasses import dataclass, field
+"""The pre-call brief: a contact and their world on one screen, and each of its sections on its own.
 
+Each htmx target of the brief (BRIEF_PARTIALS) is one partial. A Brief loads nothing up front: each of its
+properties runs its own queries the first time a template reads it, so a section's fragment costs only the
+statements of what that section shows (tests/test_brief_sections.py counts them). A change that alters
+another section too sends that one in the same response, out of band (hx-swap-oob), not via a second GET.
+"""
 import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
 
+from flask import flash, redirect, render_template, url_for
+
+from ..extensions import htmx
+from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
 from ..models import RELATIONS, Gesture, Gift, Promise, Touch
+from ..touch_forms import PromiseForm
+from ..web import render
+from .forms import WORLD_QUESTIONS
+
+# The brief's sections: each element id and the partial that fills it.
+BRIEF_PARTIALS = {
+    "contact-card": "people/_card.html",
+    "contact-dates": "people/_dates.html",
+    "contact-family": "people/_family.html",
+    "contact-world": "people/_world.html",
+    "contact-touches": "people/_touches.html",
+    "contact-promises": "people/_promises.html",
+    "contact-gifts": "people/_gifts.html",
+    "contact-gestures": "people/_gestures.html",
+}
 
 _RELATION_ORDER = {key: i for i, (key, _) in enumerate(RELATIONS)}
 
@@ -29,100 +54,193 @@ class FamilyEntry:
     age: str = ""
 
 
-@dataclass
 class Brief:
-    """What the brief page shows about one contact."""
+    """What the brief shows about one contact, each part loaded when first read."""
 
-    contact: object
-    phones: list
-    emails: list
-    tags: list
-    interests: list
-    family: list
-    dates: list
-    birthday: object
-    age: str = ""
-    touches: list = field(default_factory=list)
-    touch_people: dict = field(default_factory=dict)
-    promises: list = field(default_factory=list)
-    kept: tuple = (None, 0, 0)
-    balance: dict = field(default_factory=dict)
-    gift_ideas: list = field(default_factory=list)
-    last_given: list = field(default_factory=list)
-    gestures: list = field(default_factory=list)
-    spend: dict = field(default_factory=dict)
+    LATEST = 3  # touches shown
+
+    def __init__(self, contact, today):
+        self.contact, self.today = contact, today
+
+    @cached_property
+    def _related(self):
+        """The contact's phones and emails, tags, family, interests and dates, by kind (five queries)."""
+        return self.contact.related()
 
     @property
-    def repeat_customer(self):
-        """True once two purchases are logged."""
-        return self.balance.get("purchases", 0) >= 2
+    def phones(self):
+        """The contact's phone entries."""
+        return self.contact.phones(self._related["methods"])
+
+    @property
+    def emails(self):
+        """The contact's email entries."""
+        return self.contact.emails(self._related["methods"])
+
+    @property
+    def tags(self):
+        """The contact's tags."""
+        return self._related["tags"]
+
+    @cached_property
+    def _people(self):
+        """(the contact's own interests, their birthday, {member id: FamilyEntry}) from the related rows."""
+        entries = {m.id: FamilyEntry(member=m) for m in self._related["family"]}
+        interests, birthday = [], None
+        for interest in self._related["interests"]:
+            if interest.family_member_id:
+                entries[interest.family_member_id].interests.append(interest)
+            else:
+                interests.append(interest)
+        for d in self._related["dates"]:
+            if d.kind == "birthday":
+                if d.family_member_id:
+                    entries[d.family_member_id].birthday = d
+                    entries[d.family_member_id].age = d.partial.age_label(self.today)
+                else:
+                    birthday = d
+        return interests, birthday, entries
+
+    @property
+    def interests(self):
+        """The contact's own interests (not their family's)."""
+        return self._people[0]
+
+    @property
+    def birthday(self):
+        """The contact's own birthday, or None."""
+        return self._people[1]
+
+    @property
+    def age(self):
+        """The contact's age as the brief says it, or ''."""
+        return self.birthday.partial.age_label(self.today) if self.birthday else ""
+
+    @cached_property
+    def family(self):
+        """The family, partners first, each with their birthday, age and interests."""
+        entries = self._people[2].values()
+        return sorted(entries, key=lambda e: (_RELATION_ORDER.get(e.member.relation, 99), e.member.id))
+
+    @cached_property
+    def dates(self):
+        """The important dates that recur, soonest first."""
+        family_by_id = {m.id: m for m in self._related["family"]}
+        dates = []
+        for d in self._related["dates"]:
+            next_on = d.partial.next_occurrence(self.today)
+            if next_on is None:
+                continue  # a birth year alone never recurs: it shows as an age, not as a date
+            dates.append(DateEntry(date=d, title=d.title(family_by_id, self.contact), next_on=next_on,
+                                   years=d.partial.years_at(next_on), days_away=(next_on - self.today).days))
+        dates.sort(key=lambda e: (e.next_on, e.title))
+        return dates
 
     @property
     def next_date(self):
         """The soonest upcoming important date, or None."""
         return self.dates[0] if self.dates else None
 
+    @cached_property
+    def touches(self):
+        """The latest touches with the contact."""
+        return Touch.latest_for(self.contact.id, self.LATEST)
 
-def build_brief(contact, today):
-    """Load and assemble a contact's brief (a fixed number of queries, whatever the data size)."""
-    rel = contact.related()
-    family_by_id = {m.id: m for m in rel["family"]}
-    entries = {m.id: FamilyEntry(member=m) for m in rel["family"]}
-    contact_interests = []
-    for interest in rel["interests"]:
-        if interest.family_member_id:
-            entries[interest.family_member_id].interests.append(interest)
-        else:
-            contact_interests.append(interest)
-    birthday = None
-    dates = []
-    for d in rel["dates"]:
-        if d.kind == "birthday":
-            if d.family_member_id:
-                entries[d.family_member_id].birthday = d
-                entries[d.family_member_id].age = d.partial.age_label(today)
-            else:
-                birthday = d
-        next_on = d.partial.next_occurrence(today)
-        if next_on is None:
-            continue  # a birth year alone never recurs: it shows as an age, not as a date
-        dates.append(
-            DateEntry(
-                date=d,
-                title=d.title(family_by_id, contact),
-                next_on=next_on,
-                years=d.partial.years_at(next_on),
-                days_away=(next_on - today).days if next_on else None,
-            )
-        )
-    dates.sort(key=lambda e: (e.next_on, e.title))
-    family = sorted(entries.values(), key=lambda e: (_RELATION_ORDER.get(e.member.relation, 99), e.member.id))
-    touches = Touch.latest_for(contact.id, 3)
-    gifts = Gift.of_contact(contact.user_id, contact.id)
-    open_order = {"bought": 0, "planned": 1, "idea": 2}
-    ideas = sorted((g for g in gifts if g.status in open_order), key=lambda g: (open_order[g.status], -g.id))
-    last_given = {}
-    for g in gifts:  # newest first, so the first seen per recipient is the last given
-        if g.status == "given":
-            last_given.setdefault(g.family_member_id, g)
-    year_ago = datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time())
-    return Brief(
-        gift_ideas=ideas,
-        last_given=[(entries[mid].member if mid else None, g) for mid, g in last_given.items() if mid is None or mid in entries],
-        gestures=Gesture.planned_for(contact.user_id, contact.id),
-        spend=Gift.spend(contact.user_id, today.year, contact=contact.id),
-        touches=touches,
-        touch_people=Touch.contacts_of(touches),
-        promises=Promise.open_with(contact.user_id, contact.id),
-        kept=Promise.kept_rate(contact.user_id, today, contact=contact),
-        balance=dict(zip(("give", "ask", "purchases"), (n or 0 for n in Touch.balance(contact.id, year_ago)))),
+    @cached_property
+    def touch_people(self):
+        """{touch id: [contacts]} of the latest touches."""
+        return Touch.contacts_of(self.touches)
+
+    @cached_property
+    def balance(self):
+        """Give and ask touches in the last year, and all purchases."""
+        year_ago = datetime.datetime.combine(self.today - datetime.timedelta(days=365), datetime.time())
+        counts = Touch.balance(self.contact.id, year_ago) or ()
+        return {key: n or 0 for key, n in zip(("give", "ask", "purchases"), counts)}
+
+    @property
+    def repeat_customer(self):
+        """True once two purchases are logged."""
+        return self.balance.get("purchases", 0) >= 2
+
+    @cached_property
+    def promises(self):
+        """The open promises to the contact, soonest due first."""
+        return Promise.open_with(self.contact.user_id, self.contact.id)
+
+    @cached_property
+    def kept(self):
+        """(percent or None, on time, counted) of the promises to the contact."""
+        return Promise.kept_rate(self.contact.user_id, self.today, contact=self.contact.id)
+
+    @cached_property
+    def _gifts(self):
+        """All the contact's gifts, newest first."""
+        return Gift.of_contact(self.contact.user_id, self.contact.id)
+
+    @property
+    def gift_ideas(self):
+        """Gifts not given yet: bought first, then planned, then ideas; newest first within each."""
+        order = {"bought": 0, "planned": 1, "idea": 2}
+        return sorted((g for g in self._gifts if g.status in order), key=lambda g: (order[g.status], -g.id))
+
+    @property
+    def last_given(self):
+        """[(family member or None for the contact, the last gift given them)]."""
+        members = {e.member.id: e.member for e in self.family}
+        last = {}
+        for g in self._gifts:  # newest first, so the first seen per recipient is the last given
+            if g.status == "given":
+                last.setdefault(g.family_member_id, g)
+        return [(members[mid] if mid else None, g) for mid, g in last.items() if mid is None or mid in members]
+
+    @cached_property
+    def spend(self):
+        """This year's spend on the contact, by currency."""
+        return Gift.spend(self.contact.user_id, self.today.year, contact=self.contact.id)
+
+    @cached_property
+    def gestures(self):
+        """The planned gestures for the contact, soonest due first."""
+        return Gesture.planned_for(self.contact.user_id, self.contact.id)
+
+
+def render_brief(contact, status=200, edit=None, promise_form=None, gift_form=None, gesture_form=None, also=(), **forms):
+    """Render the brief page, or the one section an htmx request targets (with the `also` sections out of band)."""
+    today = datetime.date.today()
+    brief = Brief(contact, today)
+    next_week = today + datetime.timedelta(days=7)
+    if gift_form is None:
+        gift_form = GiftIdeaForm(formdata=None)
+    # A callable: only the gift section, when it is rendered, reads the family for it.
+    gift_form.recipient.choices = lambda: recipient_choices(contact, [e.member for e in brief.family])
+    context = dict(
+        section="people",
+        brief=brief,
         contact=contact,
-        phones=contact.phones(rel["methods"]),
-        emails=contact.emails(rel["methods"]),
-        tags=rel["tags"],
-        interests=contact_interests,
-        family=family,
-        dates=dates,
-        birthday=birthday,
-        age=birthday.partial.age_label(today) if birthday else "",
+        edit=edit,
+        today=today,
+        world_questions=WORLD_QUESTIONS,
+        promise_form=promise_form or PromiseForm(formdata=None, due_on=next_week),
+        gift_form=gift_form,
+        gesture_form=gesture_form or GestureForm(formdata=None, due_on=next_week),
+        gesture_prompts=gesture_prompts(contact),
+        done_form=forms.pop("done_form", None) or GestureDoneForm(formdata=None),
+        done_gesture=forms.pop("done_gesture", None),
+        **forms,
     )
+    response = render("people/brief.html", partials=BRIEF_PARTIALS, status=status, **context)
+    if htmx and htmx.target in BRIEF_PARTIALS:
+        extra = [render_template(BRIEF_PARTIALS[key], oob=True, **context) for key in also if key != htmx.target]
+        response.set_data(response.get_data(as_text=True) + "".join(extra))
+    return response
+
+
+def section_done(contact, section_id, message=None, also=()):
+    """After a successful change: the refreshed section (and the `also` ones it changed) for htmx, else a
+    redirect to the brief at that section with a message."""
+    if htmx:
+        return render_brief(contact, also=also)
+    if message:
+        flash(message, "success")
+    return redirect(url_for("people.brief", contact_id=contact.id, _anchor=section_id))

@@ -8,26 +8,13 @@ from ..audit import audit
 from ..db import db
 from ..extensions import htmx
 from ..models import Contact, ContactMethod, ContactTag, FamilyMember, Gift, ImportantDate, Touch
-from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
-from ..touch_forms import PromiseForm
 from ..once import create_once, earlier_result
 from ..text import split_list
 from ..web import as_id, get_owned_or_404, render
 from . import bp
-from .brief import build_brief
-from .forms import WORLD_QUESTIONS, ContactForm, DateForm, FamilyForm, WorldForm, parse_methods
+from .brief import render_brief, section_done
+from .forms import ContactForm, DateForm, FamilyForm, WorldForm, parse_methods
 
-# The brief's sections: each element id and the partial that fills it.
-BRIEF_PARTIALS = {
-    "contact-card": "people/_card.html",
-    "contact-dates": "people/_dates.html",
-    "contact-family": "people/_family.html",
-    "contact-world": "people/_world.html",
-    "contact-touches": "people/_touches.html",
-    "contact-promises": "people/_promises.html",
-    "contact-gifts": "people/_gifts.html",
-    "contact-gestures": "people/_gestures.html",
-}
 TIMELINE_PARTIALS = {"contact-timeline": "people/_timeline.html", "more-touches": "people/_timeline_rows.html"}
 TIMELINE_PAGE = 10
 MAX_PAGE = 10 ** 6  # far past any real list; a larger page number would overflow the query's OFFSET
@@ -104,49 +91,6 @@ def _save_lists(contact, form):
     contact.set_interests(split_list(form.interests.data))
 
 
-def render_brief(contact, status=200, edit=None, promise_form=None, gift_form=None, gesture_form=None, **forms):
-    """Render the brief page, or the one section an htmx request targets."""
-    brief = build_brief(contact, _today())
-    next_week = _today() + datetime.timedelta(days=7)
-    if promise_form is None:
-        promise_form = PromiseForm(formdata=None, due_on=next_week)
-    if gift_form is None:
-        gift_form = GiftIdeaForm(formdata=None)
-    gift_form.recipient.choices = recipient_choices(contact, [e.member for e in brief.family])
-    if gesture_form is None:
-        gesture_form = GestureForm(formdata=None, due_on=next_week)
-    return render(
-        "people/brief.html",
-        partials=BRIEF_PARTIALS,
-        status=status,
-        section="people",
-        brief=brief,
-        contact=contact,
-        edit=edit,
-        today=_today(),
-        world_questions=WORLD_QUESTIONS,
-        promise_form=promise_form,
-        gift_form=gift_form,
-        gesture_form=gesture_form,
-        gesture_prompts=gesture_prompts(contact),
-        done_form=forms.pop("done_form", None) or GestureDoneForm(formdata=None),
-        done_gesture=forms.pop("done_gesture", None),
-        **forms,
-    )
-
-
-def _done(contact, section_id, message=None, trigger=None):
-    """After a successful change: the refreshed section for htmx, else a redirect to the brief."""
-    if htmx:
-        response = render_brief(contact)
-        if trigger:
-            response.headers["HX-Trigger"] = trigger
-        return response
-    if message:
-        flash(message, "success")
-    return redirect(url_for("people.brief", contact_id=contact.id, _anchor=section_id))
-
-
 @bp.route("/<contact_id>")
 @login_required
 def brief(contact_id):
@@ -220,7 +164,7 @@ def update_card(contact_id):
         form.apply_to(contact)
         contact.save()
         _save_lists(contact, form)
-    return _done(contact, "contact-card", "Saved.")
+    return section_done(contact, "contact-card", "Saved.")
 
 
 @bp.route("/<contact_id>/world", methods=["POST"])
@@ -233,7 +177,7 @@ def update_world(contact_id):
         return render_brief(contact, status=422, edit="world", world_form=form)
     form.populate_obj(contact)
     contact.save()
-    return _done(contact, "contact-world", "Saved.")
+    return section_done(contact, "contact-world", "Saved.")
 
 
 @bp.route("/<contact_id>/family", methods=["POST"], defaults={"member_id": None})
@@ -246,7 +190,7 @@ def save_family(contact_id, member_id):
     if member_id is not None:
         member = owned_member(contact, member_id)
     elif earlier_result() is not None:  # a new member's form sent twice: the first one added them
-        return _done(contact, "contact-family", trigger="dates-changed")
+        return section_done(contact, "contact-family", also=("contact-dates",))
     form = FamilyForm()
     valid = form.validate()
     birthday = form.birthday(_today())
@@ -274,7 +218,7 @@ def save_family(contact_id, member_id):
     else:
         with db.atomic():
             store()
-    return _done(contact, "contact-family", f"{form.name.data} saved.", trigger="dates-changed")
+    return section_done(contact, "contact-family", f"{form.name.data} saved.", also=("contact-dates",))
 
 
 @bp.route("/<contact_id>/family/<member_id>/delete", methods=["POST"])
@@ -287,7 +231,7 @@ def delete_family(contact_id, member_id):
         # Their gifts stay in the ledger (spend, repeat warnings), now recorded as for the contact.
         Gift.update(family_member=None).where(Gift.family_member == member).execute()
         member.delete_instance()
-    return _done(contact, "contact-family", f"{member.name} removed.", trigger="dates-changed")
+    return section_done(contact, "contact-family", f"{member.name} removed.", also=("contact-dates",))
 
 
 @bp.route("/<contact_id>/dates", methods=["POST"], defaults={"date_id": None})
@@ -299,7 +243,7 @@ def save_date(contact_id, date_id):
     date = _owned_date(contact, date_id) if date_id is not None else None
     # Before the checks: a repeat must not be told that the birthday its first submit added already exists.
     if date is None and earlier_result() is not None:
-        return _done(contact, "contact-dates")
+        return section_done(contact, "contact-dates")
     form = DateForm()
     valid = form.validate()
     partial = form.important_date()
@@ -327,7 +271,7 @@ def save_date(contact_id, date_id):
         create_once(store)
     else:
         store()
-    return _done(contact, "contact-dates", "Date saved.")
+    return section_done(contact, "contact-dates", "Date saved.")
 
 
 @bp.route("/<contact_id>/dates/<date_id>/delete", methods=["POST"])
@@ -336,7 +280,7 @@ def delete_date(contact_id, date_id):
     """Remove one of the contact's important dates."""
     contact = get_owned_or_404(Contact, contact_id)
     _owned_date(contact, date_id).delete_instance()
-    return _done(contact, "contact-dates", "Date removed.")
+    return section_done(contact, "contact-dates", "Date removed.")
 
 
 @bp.route("/<contact_id>/delete", methods=["GET", "POST"])
