@@ -26,12 +26,9 @@ keepalive = 5
 # At 100 a worker stops accepting and the others take the next clients; 4 workers hold 400 connections,
 # far more than nginx keeps open to them (docs/deploy.md), and more wait in the listen backlog.
 worker_connections = 100
-# Each worker listens on a socket of its own (SO_REUSEPORT), and the kernel spreads new connections evenly
-# over them. On one shared socket the worker that woke first took each connection, and as connections stay
-# where they were accepted, the workers' shares of a 300-user load test's requests were 30-34% for the
-# busiest and 10-18% for the idlest; with this, 29-32% and 20-23% (docs/benchmarks.md, "Load").
-# A second gunicorn started on the same port by the same user does not fail with "address in use": it
-# shares the port. Stop the old one first (systemd does).
-reuse_port = True
+# No reuse_port (SO_REUSEPORT): it spread a direct load test's connections more evenly over the workers
+# (docs/benchmarks.md, "Load"), but it also lets a second gunicorn started on the same port share it silently,
+# and behind nginx (docs/deploy.md) the workers see nginx's few kept-alive connections, not the users'.
+# Issue 15 keeps it only if a run through nginx shows a gain beyond noise; none has been made yet.
 # As long as nginx waits for an answer (proxy_read_timeout 60s): a request still running then is lost anyway.
 timeout = 60
