@@ -171,7 +171,7 @@ def test_without_javascript_the_page_refreshes_until_ready(app, ada):
     assert 'http-equiv="refresh"' not in html
     waiting = job_row(app, ada.user, status="queued", total=5)
     html = ada.get(f"/export/jobs/{waiting}").get_data(as_text=True)
-    assert f'<meta http-equiv="refresh" content="2; url=/export/jobs/{waiting}">' in html
+    assert f'<noscript><meta http-equiv="refresh" content="2; url=/export/jobs/{waiting}"></noscript>' in html
 
 
 @pytest.mark.parametrize("status, quiet", [("running", Job.STALE["running"]), ("queued", Job.STALE["queued"])])

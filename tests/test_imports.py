@@ -244,7 +244,7 @@ def test_progress_is_shown_while_the_file_is_read_and_written(app, ada):
                              status="running", done=400, total=800).id
     html = text(ada.get(f"/import/jobs/{reading}"))
     assert "Reading team.csv…" in html and "200 of 800 rows checked" in html and 'value="25"' in html
-    assert f'<meta http-equiv="refresh" content="2; url=/import/jobs/{reading}">' in html
+    assert f'<noscript><meta http-equiv="refresh" content="2; url=/import/jobs/{reading}"></noscript>' in html
     fragment = text(ada.hx(f"/import/jobs/{writing}", "import-job"))
     assert "<html" not in fragment and "Importing…" in fragment and "400 of 800 rows" in fragment
     assert f'hx-get="/import/jobs/{writing}"' in fragment
