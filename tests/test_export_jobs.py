@@ -211,15 +211,6 @@ def test_old_jobs_and_files_are_swept(app, ada, jobs_dir):
     assert ada.get(f"/export/jobs/{fresh}/file").status_code == 200
 
 
-def test_the_queue_comes_from_huey_url(tmp_path):
-    """Unset: SQLite in the instance folder; redis:// (several hosts): Redis; anything else: a clear error."""
-    sqlite = tasks.make_huey("", str(tmp_path / "instance"))
-    assert type(sqlite).__name__ == "SqliteHuey" and (tmp_path / "instance" / "huey.db").exists()
-    assert type(tasks.make_huey("redis://127.0.0.1:1/0", str(tmp_path))).__name__ == "RedisHuey"
-    with pytest.raises(ValueError, match="HUEY_URL must be a redis://"):
-        tasks.make_huey("amqp://somewhere", str(tmp_path))
-
-
 def test_direct_downloads_leave_no_file_behind(ada, monkeypatch, tmp_path):
     """/export.xlsx and /export.zip (written in the request) leave nothing in the temporary folder once sent."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
