@@ -1,4 +1,5 @@
-# Rapport: `make run` serves the app (gunicorn.conf.py: workers, WORKERS=n to change), `make test` runs the whole suite.
+# Rapport: `make run` serves the app (gunicorn.conf.py: workers, WORKERS=n to change) with its background consumer
+# (Procfile), `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,8 +23,9 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.installed
 migrate: $(VENV)/.installed
 	$(BIN)/flask --app app db upgrade
 
+# gunicorn and the Huey consumer together (Procfile); Ctrl-C stops both.
 run: migrate
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - app:app
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) $(BIN)/honcho start --port $(PORT)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/bandit -q -r journal --severity-level high

@@ -11,7 +11,7 @@ def create_app(test_config=None):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(
         __name__,
-        instance_path=os.environ.get("INSTANCE_PATH") or os.path.join(root, "instance"),
+        instance_path=config.instance_path(),
         template_folder=os.path.join(root, "templates"),
         static_folder=os.path.join(root, "static"),
     )
@@ -32,12 +32,13 @@ def create_app(test_config=None):
     templating.init_app(app)
 
     from . import (auth, backup, calendar, capture, export_jobs, exports, gestures, gifts, imports, ops, people,
-                   promises, pwa, search, today, touches)
+                   promises, pwa, search, tasks, today, touches)
 
     for blueprint in (ops.bp, auth.bp, today.bp, people.bp, search.bp, capture.bp, touches.bp, promises.bp,
                       gifts.bp, gestures.bp, exports.bp, calendar.bp, backup.bp, imports.bp, pwa.bp, export_jobs.bp):
         app.register_blueprint(blueprint)
     ops.init_app(app)
     pwa.init_app(app)
+    tasks.init_app(app)
     search.init_app(app)
     return app

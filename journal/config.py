@@ -28,6 +28,12 @@ def _secret_key(instance_path):
     return key
 
 
+def instance_path():
+    """The instance folder (SQLite file, secret key, background jobs' files and queue): INSTANCE_PATH or ./instance."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.environ.get("INSTANCE_PATH") or os.path.join(root, "instance")
+
+
 def _flag(name, default=False):
     """Read a boolean environment variable ("1", "true", "yes", "on")."""
     value = os.environ.get(name)
@@ -43,7 +49,8 @@ def from_environment(instance_path, overrides):
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", "sqlite:///" + os.path.join(instance_path, "rapport.sqlite3")
         ),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        # 32 MiB: an import's file is uploaded once and waits on the server for the confirm (a 20 MB file imports).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 32 * 1024 * 1024)),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -66,8 +73,9 @@ def from_environment(instance_path, overrides):
         # How many reverse proxies (nginx: 1) stand in front of the app and set X-Forwarded-For/-Proto.
         # 0 ignores those headers, which any client could otherwise forge.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
-        # Exports prepared in the background (progress bar): a folder every app process can read.
-        "EXPORT_JOBS_DIR": os.environ.get("EXPORT_JOBS_DIR", os.path.join(instance_path, "exports")),
+        # Background jobs' files (exports waiting for their download, imports waiting for the confirm): a folder
+        # every web process and consumer can read (journal/job_files.py).
+        "JOBS_DIR": os.environ.get("JOBS_DIR", os.path.join(instance_path, "jobs")),
     }
     settings.update(overrides)
     return settings

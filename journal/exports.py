@@ -343,13 +343,13 @@ def stamp():
 
 
 def _temp_file(suffix):
-    """A temporary file path that is removed after the response is sent."""
+    """A temporary file path, removed with the answer if the export fails (download_response removes a sent one)."""
     handle, path = tempfile.mkstemp(suffix=suffix)
     os.close(handle)
 
     @after_this_request
     def cleanup(response):
-        """Remove the temporary file once the response has been handed over."""
+        """Remove the temporary file once an error page has been handed over."""
         response.call_on_close(lambda: os.path.exists(path) and os.remove(path))
         return response
 
@@ -418,13 +418,30 @@ def write_zip(path, rows):
 
 
 def download_response(source, filename, mimetype, tag=None, q=None):
-    """Send a file as a download (audited); a cookie tells the page the download has started (see static/js/share.js)."""
+    """Send a file (a path, or a file object) as a download (audited). A file on disk is opened and removed at once, and
+    sent from the open handle: send_file's answer goes to the server as it is (direct passthrough), so callbacks on its
+    close never run, and a temporary file would stay behind."""
+    if isinstance(source, str):
+        handle = open(source, "rb")
+        os.remove(source)
+        source = handle
     if tag is None:
         tag, q = filters()
     audit("export", detail=f"{filename.rsplit('.', 1)[-1]}" + (f" tag={tag[:40]}" if tag else "") + (" search" if q else ""))
     response = send_file(source, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
     response.headers["Cache-Control"] = "no-store"
-    token = request.args.get("token", "")
-    if token.isalnum() and len(token) <= 40:
-        response.set_cookie(f"download_{token}", "1", max_age=60, samesite="Lax", httponly=False)
     return response
+
+
+def write_contacts_csv(path, rows):
+    """Write the Contacts sheet's rows as one CSV file (UTF-8 with BOM), the import's format."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        write_csv(handle, SHEETS["Contacts"], (row for _, row in rows))
+
+
+# The formats an export prepared in the background comes in (journal/tasks.py): MIME type, writer, sheets written.
+FORMATS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", write_xlsx, tuple(SHEETS)),
+    "zip": ("application/zip", write_zip, tuple(SHEETS)),
+    "csv": ("text/csv; charset=utf-8", write_contacts_csv, ("Contacts",)),
+}

@@ -1,276 +1,75 @@
-"""Import people from the export's own CSV or from vCard files, with a preview before anything is written."""
-import base64
-import csv
-import io
-import re
-from dataclasses import dataclass, field
+"""Import people from the export's own CSV or from vCard files: upload, a preview of every row, then confirm.
 
-import vobject
-from email_validator import EmailNotValidError, validate_email
-from flask import Blueprint, flash, redirect, request, url_for
+The file is uploaded once and waits in the jobs folder; a background task reads and checks it (the preview), and
+another writes the people once the user confirms (journal/tasks.py). The pages poll the job's progress.
+"""
+from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
-from .audit import audit
-from .db import db
-from .exports import SHEETS, csv_unsafe
-from .models import RELATIONS, Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, too_long
-from .people.forms import parse_methods
-from .text import only_digits, split_list
-from .web import render
+from . import job_files, tasks
+from .import_rows import is_vcard
+from .models import ImportRow, Job
+from .web import as_id, render
 
 bp = Blueprint("imports", __name__)
 
-MAX_ROWS = 20000
-RELATION_BY_LABEL = {label.lower(): key for key, label in RELATIONS} | {key: key for key, _ in RELATIONS}
-CSV_FIELDS = {"name": "name", "company": "company", "role": "role", "city": "city", "how we met": "how_we_met",
-              "goals": "goals", "challenges": "challenges", "how I can help": "how_to_help",
-              "ideas to give": "ideas_to_give", "what makes them feel important": "feel_important"}
-
-
-class ImportError_(ValueError):
-    """A file that cannot be imported at all; the message says why."""
-
-
-@dataclass
-class Row:
-    """One person found in the file, with what is wrong with it and whether they look already known."""
-
-    number: int
-    fields: dict
-    phones: list = field(default_factory=list)
-    emails: list = field(default_factory=list)
-    tags: list = field(default_factory=list)
-    interests: list = field(default_factory=list)
-    family: list = field(default_factory=list)  # (relation, name, age or None)
-    birthday: tuple | None = None  # (year, month, day)
-    cadence: int | None = None
-    errors: list = field(default_factory=list)
-    duplicate_of: str = ""
-
-
-def parse_csv(text):
-    """Rows of a CSV in the export's Contacts columns."""
-    reader = csv.DictReader(io.StringIO(text))
-    headers = reader.fieldnames or []
-    if "name" not in headers:
-        raise ImportError_("This CSV has no “name” column. Use the columns of Rapport's own contacts export.")
-    unknown = [h for h in headers if h not in SHEETS["Contacts"]]
-    if unknown:
-        raise ImportError_(f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown[:5])}. "
-                           "Use the columns of Rapport's own contacts export.")
-    rows = []
-    for number, record in enumerate(reader, start=2):
-        if number > MAX_ROWS + 1:
-            raise ImportError_(f"A file can hold at most {MAX_ROWS} people.")
-        values = {k: csv_unsafe((v or "").strip()) for k, v in record.items() if k}
-        row = Row(number, {attr: values.get(col, "") for col, attr in CSV_FIELDS.items()})
-        row.phones, row.emails = parse_methods(values.get("phones", "")), parse_methods(values.get("emails", ""))
-        row.tags, row.interests = split_list(values.get("tags", "")), split_list(values.get("interests", ""))
-        row.family = _parse_family(values.get("family", ""), row)
-        cadence = values.get("keep in touch (days)", "")
-        if cadence:
-            if cadence.isdigit() and 1 <= int(cadence) <= 3650:
-                row.cadence = int(cadence)
-            else:
-                row.errors.append(f"“{cadence}” is not a number of days between 1 and 3650.")
-        rows.append(row)
-    return rows
-
-
-def _parse_family(text, row):
-    """'Marc (spouse / partner), Léa (child, 9)' -> [(relation, name, age)]."""
-    family = []
-    for part in re.findall(r"([^,()]+?)\s*\(([^)]*)\)", text or ""):
-        name, inside = part[0].strip(), [p.strip() for p in part[1].split(",")]
-        relation, age = "other", None
-        for bit in inside:
-            digits = re.sub(r"^about\s+", "", bit)
-            if digits.isdigit():
-                if int(digits) <= 120:  # as the family form accepts
-                    age = int(digits)
-                else:
-                    row.errors.append(f"“{bit}” is not an age between 0 and 120 ({name.strip()}).")
-            elif bit.lower() in RELATION_BY_LABEL:
-                relation = RELATION_BY_LABEL[bit.lower()]
-        if name:
-            family.append((relation, name, age))
-    return family
-
-
-def parse_vcards(text):
-    """Rows from vCard 3.0/4.0 text: names, phones, emails, organisation, title and birthday."""
-    rows = []
-    try:
-        cards = list(vobject.readComponents(text))
-    except Exception:  # noqa: BLE001 - vobject raises many kinds of parse errors
-        raise ImportError_("This vCard file could not be read. Export it again from your phone's address book.")
-    for number, card in enumerate(cards, start=1):
-        if card.name != "VCARD":
-            continue
-        name = _vcard_name(card)
-        org = card.contents.get("org")
-        company = ""
-        if org:
-            value = org[0].value
-            company = (value[0] if isinstance(value, list) and value else str(value or "")).strip()
-        title = card.contents.get("title")
-        row = Row(number, {"name": name, "company": company, "role": (title[0].value if title else "").strip(), "city": "",
-                           "how_we_met": "", "goals": "", "challenges": "", "how_to_help": "", "ideas_to_give": "",
-                           "feel_important": ""})
-        for tel in card.contents.get("tel", []):
-            value = re.sub(r"^tel:", "", str(tel.value)).strip()
-            kinds = [t.lower() for t in tel.params.get("TYPE", []) if t.lower() not in ("voice", "pref", "internet")]
-            row.phones.append(({"cell": "mobile"}.get(kinds[0], kinds[0]) if kinds else "", value))
-        for email in card.contents.get("email", []):
-            kinds = [t.lower() for t in email.params.get("TYPE", []) if t.lower() not in ("internet", "pref")]
-            row.emails.append((kinds[0] if kinds else "", str(email.value).strip()))
-        bday = card.contents.get("bday")
-        if bday:
-            row.birthday = _vcard_date(str(bday[0].value), row)
-        rows.append(row)
-    if not rows:
-        raise ImportError_("No contact card was found in this file.")
-    return rows
-
-
-def _vcard_name(card):
-    """FN, or the structured name."""
-    fn = card.contents.get("fn")
-    if fn and str(fn[0].value).strip():
-        return str(fn[0].value).strip()
-    n = card.contents.get("n")
-    if n:
-        value = n[0].value
-        return " ".join(x for x in (getattr(value, "given", ""), getattr(value, "family", "")) if x).strip()
-    return ""
-
-
-def _vcard_date(text, row):
-    """BDAY as (year, month, day): 1980-02-14, 19800214, --0314, --03-14."""
-    match = re.fullmatch(r"(\d{4}|--)-?(\d{2})-?(\d{2})(T.*)?", text.strip())
-    if not match:
-        row.errors.append(f"Birthday “{text}” is not a date.")
-        return None
-    year = None if match.group(1) == "--" else int(match.group(1))
-    return year, int(match.group(2)), int(match.group(3))
-
-
-def check(rows, user):
-    """Validate each row and flag likely duplicates (same email or phone as someone known, or earlier in the file)."""
-    emails, phones = {}, {}
-    for m in ContactMethod.for_user(user).join(Contact).select(ContactMethod, Contact.name):
-        if m.kind == "email":
-            emails[m.value.lower()] = m.contact.name
-        elif m.digits:
-            phones[m.digits] = m.contact.name
-    for row in rows:
-        if not row.fields["name"]:
-            row.errors.append("No name.")
-        for attr, value in row.fields.items():  # name, company, role, city: the columns with a length
-            column = getattr(Contact, attr)
-            if getattr(column, "max_length", None) and too_long(column, value):
-                row.errors.append(f"The {attr} is longer than {column.max_length} characters.")
-        for label, value in row.phones + row.emails:
-            for column, part in ((ContactMethod.label, label), (ContactMethod.value, value)):
-                if too_long(column, part):
-                    row.errors.append(f"“{part[:40]}…” is longer than {column.max_length} characters.")
-        for item in row.tags + row.interests:  # interests have the same length as tags
-            if too_long(ContactTag.name, item):
-                row.errors.append(f"“{item[:40]}…” is longer than {ContactTag.name.max_length} characters.")
-        for _, name, _ in row.family:
-            if too_long(FamilyMember.name, name):
-                row.errors.append(f"The family name “{name[:40]}…” is longer than {FamilyMember.name.max_length} characters.")
-        for label, value in row.emails:
-            try:
-                validate_email(value, check_deliverability=False)
-            except EmailNotValidError:
-                row.errors.append(f"“{value}” is not an email address.")
-        for label, value in row.phones:
-            if len(only_digits(value)) < 3:
-                row.errors.append(f"“{value}” is not a phone number.")
-        if row.birthday:
-            year, month, day = row.birthday
-            if not (1 <= month <= 12 and 1 <= day <= 31):
-                row.errors.append("The birthday is not a real date.")
-        for _, value in row.emails:
-            if value.lower() in emails:
-                row.duplicate_of = emails[value.lower()]
-        for _, value in row.phones:
-            if len(only_digits(value)) >= 6 and only_digits(value) in phones:
-                row.duplicate_of = phones[only_digits(value)]
-        if not row.errors:
-            for _, value in row.emails:
-                emails.setdefault(value.lower(), row.fields["name"] + " (earlier in this file)")
-            for _, value in row.phones:
-                if len(only_digits(value)) >= 6:
-                    phones.setdefault(only_digits(value), row.fields["name"] + " (earlier in this file)")
-    return rows
-
-
-def write(rows, user, skip_duplicates):
-    """Create the valid rows (all in one transaction); return how many were created."""
-    import datetime
-
-    today = datetime.date.today()
-    created = 0
-    with db.atomic():
-        for row in rows:
-            if row.errors or (skip_duplicates and row.duplicate_of):
-                continue
-            contact = Contact(user=user.id, cadence_days=row.cadence, **row.fields)
-            contact.save()
-            contact.set_methods("phone", row.phones)
-            contact.set_methods("email", row.emails)
-            contact.set_tags(row.tags)
-            contact.set_interests(row.interests)
-            for relation, name, age in row.family:
-                member = FamilyMember.create(user=user.id, contact=contact, relation=relation, name=name)
-                if age is not None:
-                    ImportantDate.create(user=user.id, contact=contact, family_member=member, kind="birthday",
-                                         year=today.year - age, year_approximate=True)
-            if row.birthday:
-                year, month, day = row.birthday
-                ImportantDate.create(user=user.id, contact=contact, kind="birthday", year=year, month=month, day=day)
-            created += 1
-    return created
-
-
-def read_upload(data, filename):
-    """Rows from an uploaded file's bytes, by its kind (CSV or vCard)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportError_("The file is not UTF-8 text. Save it as CSV UTF-8 or export the vCards again.")
-    if not text.strip():
-        raise ImportError_("The file is empty.")
-    if filename.lower().endswith((".vcf", ".vcard")) or text.lstrip().upper().startswith("BEGIN:VCARD"):
-        return parse_vcards(text)
-    return parse_csv(text)
+PAGE = 100  # preview rows per page ("Show more")
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def upload():
-    """Upload a CSV or vCard file, see the preview, then confirm."""
+    """Upload a CSV or vCard file; it is read and checked in the background, then previewed."""
     if request.method == "GET":
-        return render("exports/import.html", section="people", rows=None, error=None)
-    confirmed = request.form.get("confirm") == "1"
-    if confirmed:
-        data, filename = base64.b64decode(request.form.get("payload", "")), request.form.get("filename", "")
-    else:
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            return render("exports/import.html", section="people", rows=None, error="Choose a .csv or .vcf file.", status=422)
-        data, filename = upload.read(), upload.filename
-    try:
-        rows = check(read_upload(data, filename), current_user)
-    except ImportError_ as problem:
-        return render("exports/import.html", section="people", rows=None, error=str(problem), status=422)
-    if confirmed:
-        created = write(rows, current_user, skip_duplicates=request.form.get("skip_duplicates") == "1")
-        audit("import", detail=f"{'vcard' if filename.lower().endswith(('.vcf', '.vcard')) else 'csv'}, {created} contacts")
-        flash(f"Imported {created} {'person' if created == 1 else 'people'}.", "success")
-        return redirect(url_for("people.index"))
-    return render("exports/import.html", section="people", rows=rows, error=None, filename=filename,
-                  payload=base64.b64encode(data).decode("ascii"),
-                  valid=sum(1 for r in rows if not r.errors), duplicates=sum(1 for r in rows if r.duplicate_of))
+        return _page(None)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _page(None, error="Choose a .csv or .vcf file.", status=422)
+    name, file = upload.filename[:200], job_files.new_name("upload")
+    upload.save(job_files.path(file))
+    job = Job.create(user=current_user.id, kind="import", step="check", format="vcard" if is_vcard(name) else "csv",
+                     file=file, filename=name, ip=(request.remote_addr or "")[:64])
+    tasks.check_import(job.id)
+    return _page(_owned(job.id))
+
+
+@bp.route("/import/jobs/<job_id>")
+@login_required
+def job(job_id):
+    """An import as it stands: reading, its preview (a page of rows at a time), writing, or done."""
+    return _page(_owned(job_id))
+
+
+@bp.route("/import/jobs/<job_id>/confirm", methods=["POST"])
+@login_required
+def confirm(job_id):
+    """Write the previewed people in the background (only the job's id travels: the file is on the server)."""
+    job = _owned(job_id)
+    if job.confirm_import(request.form.get("skip_duplicates") == "1", request.remote_addr or ""):
+        tasks.write_import(job.id)
+    return _page(_owned(job.id))
+
+
+def _owned(job_id):
+    """The current user's import job, or 404 (unknown, expired, or someone else's)."""
+    job = Job.owned_kind(current_user, as_id(job_id) or 0, "import")
+    if job is None:
+        abort(404)
+    return job
+
+
+def _page(job, error=None, status=200):
+    """The import page for this job's state (the fragment a poll or "Show more" asks for)."""
+    context = {"job": job, "error": error, "waiting": job is not None and job.status in ("queued", "running")}
+    if job is not None:
+        context["poll"] = url_for("imports.job", job_id=job.id)
+        if job.status == "failed" and job.step == "check":
+            context["error"], status = job.message or "The file could not be read.", 422
+        if job.step == "check" and job.status == "done":
+            page = max(as_id(request.args.get("page")) or 1, 1)
+            context["rows"], context["has_more"] = ImportRow.page(job, page, PAGE)
+            context["total"], context["valid"], context["duplicates"] = ImportRow.counts(job)
+            context["page"] = page
+    return render("exports/import.html", partials={"import-job": "exports/_import_job.html",
+                                                   "more-rows": "exports/_import_rows.html"},
+                  section="people", status=status, **context)

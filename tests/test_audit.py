@@ -1,5 +1,6 @@
 """The audit log: logins, exports, imports, deletions; never note text, passwords or tokens."""
 import io
+import re
 
 from conftest import PASSWORD, csrf_from
 from test_people import add_contact
@@ -23,8 +24,8 @@ def test_logins_exports_imports_and_deletions_are_recorded(app, ada, client):
     ada.get("/backup.json")
     vcard = "BEGIN:VCARD\nVERSION:3.0\nFN:Jan Novak\nEND:VCARD\n"
     preview = ada.post("/import", data={"file": (io.BytesIO(vcard.encode()), "a.vcf")}, content_type="multipart/form-data")
-    html = preview.get_data(as_text=True)
-    ada.post("/import", data={"confirm": "1", "filename": "a.vcf", "payload": html.split('name="payload" value="')[1].split('"')[0]})
+    confirm = re.search(r'action="(/import/jobs/\d+/confirm)"', preview.get_data(as_text=True)).group(1)
+    ada.post(confirm, environ_base={"REMOTE_ADDR": "198.51.100.4"})
     ada.post(f"/people/{cid}/delete")
     log = events(app)
     kinds = [e[0] for e in log]
@@ -32,7 +33,7 @@ def test_logins_exports_imports_and_deletions_are_recorded(app, ada, client):
     assert log[1][1] == "ada@example.com" and log[1][3] == "203.0.113.7"
     assert ("export", "ada@example.com", "xlsx tag=VIP") == log[kinds.index("export")][:3]
     assert "json backup" in [e[2] for e in log if e[0] == "export"]
-    assert "vcard, 1 contacts" in [e[2] for e in log if e[0] == "import"]
+    assert ("vcard, 1 contacts", "198.51.100.4") in [(e[2], e[3]) for e in log if e[0] == "import"]
     assert "contact deleted" in kinds
     everything = repr(log)
     for secret in ("Secret family news", PASSWORD, "not the one"):

@@ -3,6 +3,7 @@ from .accounts import AuditEvent, User, UserSession
 from .base import BaseModel, folded_key, too_long, utcnow
 from .gestures import GESTURE_STATUSES, Gesture
 from .gifts import GIFT_NEXT, GIFT_OCCASIONS, GIFT_STATUSES, SPENT, Gift
+from .jobs import ImportRow, Job
 from .owned import OwnedModel
 from .people import DATE_KINDS, RELATED, RELATIONS, Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, Interest
 from .promises import Promise
@@ -11,9 +12,10 @@ from .today import due_for_touch, due_promises, needing_attention, planned_gestu
 from .touches import GIVE_ASK, PULSES, TOUCH_KINDS, Touch, TouchContact
 
 __all__ = [
-    "AuditEvent", "BaseModel", "Contact", "ContactMethod", "ContactTag", "DATE_KINDS", "FamilyMember", "FormSubmission",
-    "GESTURE_STATUSES", "GIFT_NEXT", "GIFT_OCCASIONS", "GIFT_STATUSES", "GIVE_ASK", "Gesture", "Gift", "ImportantDate",
-    "Interest", "OwnedModel", "PULSES", "Promise", "RELATED", "RELATIONS", "SPENT", "TOUCH_KINDS", "Touch",
-    "TouchContact", "User", "UserSession", "due_for_touch", "due_promises", "folded_key", "needing_attention",
-    "planned_gestures_due", "too_long", "uncovered_dates", "upcoming_dates", "utcnow",
+    "AuditEvent", "BaseModel", "Contact", "ContactMethod", "ContactTag", "DATE_KINDS", "FamilyMember",
+    "FormSubmission", "GESTURE_STATUSES", "GIFT_NEXT", "GIFT_OCCASIONS", "GIFT_STATUSES", "GIVE_ASK", "Gesture",
+    "Gift", "ImportantDate", "ImportRow", "Interest", "Job", "OwnedModel", "PULSES", "Promise", "RELATED",
+    "RELATIONS", "SPENT", "TOUCH_KINDS", "Touch", "TouchContact", "User", "UserSession", "due_for_touch",
+    "due_promises", "folded_key", "needing_attention", "planned_gestures_due", "too_long", "uncovered_dates",
+    "upcoming_dates", "utcnow",
 ]
