@@ -227,6 +227,9 @@ def test_logout_then_offline_leaves_no_customer_data(page, context, live_server,
     page.get_by_role("button", name="Log out", exact=True).tap()
     expect(page).to_have_url(re.compile(r"/login"))
     page.wait_for_load_state("networkidle")
+    # Logout unregistered the service worker; the login page registers a fresh one. Offline pages come from it
+    # only once it controls the page (before that, a busy machine's browser shows its own network error).
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
 
     context.set_offline(True)
     for url in (f"/people/{contact_id}", "/", "/capture"):
