@@ -63,8 +63,6 @@ def is_sqlite():
 
 def days_from(start, today):
     """SQL expression: whole days from a date/datetime column to `today` (SQLite or PostgreSQL)."""
-    from peewee import fn
-
     if is_sqlite():
         return fn.julianday(today) - fn.julianday(fn.DATE(start))
     return fn.DATE(today) - fn.DATE(start)  # PostgreSQL: date - date is a whole number of days
