@@ -71,7 +71,7 @@ def test_every_page_sends_what_peewee_would_build(app, ada, checked):
             "people_of", "of_contact", "planned_for", "open_with", "kept_counts", "balance"} <= set(checked)
     if not ON_POSTGRESQL:  # PostgreSQL's full-text search is its own SQL (journal/search_index.py)
         assert {"group_rows", "match_count"} <= set(checked)
-    assert len(checked) > 200
+    assert len(checked) > 150  # on either database (PostgreSQL's search is not prepared)
 
 
 def test_rows_come_back_as_the_query_gives_them(app, ada, bob):
