@@ -11,11 +11,15 @@ class Spool:
     A workbook writer takes one sheet after another. The sheet being read takes its rows straight from the
     iterator as they come; rows of the other sheets wait in a temporary file per sheet until their turn, so
     memory stays flat whatever the account's size. Sheets may be read in any order, even interleaved.
+
+    `prepare`, {sheet name: prepare(row)}, turns each row into what its sheet hands out, as the row comes from
+    the iterator: work done then is done while a caller counting the iterator's rows sees them go by.
     """
 
-    def __init__(self, rows, names, folder):
+    def __init__(self, rows, names, folder, prepare=None):
         """Spool `rows`, an iterable of (sheet name, row), for the sheets `names`, into files in `folder`."""
         self._source = iter(rows)
+        self._prepare = prepare or dict.fromkeys(names, _same)
         self._files = {name: open(os.path.join(folder, f"sheet{i}.pickle"), "w+b")
                        for i, name in enumerate(names)}
         self._waiting = {name: [] for name in names}  # rows not yet in the file
@@ -46,14 +50,14 @@ class Spool:
 
     def _next_of(self, name):
         """The iterator's next row of this sheet, as (row,), the others' rows set aside; None at its end."""
-        waiting = self._waiting
+        waiting, prepare = self._waiting, self._prepare
         for sheet, row in self._source:
             if sheet == name:
-                return (row,)
+                return (prepare[name](row),)
             rows = waiting.get(sheet)
             if rows is None:
                 raise ValueError(f"a row for {sheet!r}, which is not one of the sheets")
-            rows.append(row)
+            rows.append(prepare[sheet](row))
             if len(rows) >= BATCH:
                 self._store(sheet)
         return None
@@ -65,3 +69,8 @@ class Spool:
         pickle.dump(self._waiting[name], handle, pickle.HIGHEST_PROTOCOL)
         self._ends[name] = handle.tell()
         self._waiting[name] = []
+
+
+def _same(row):
+    """The row as it is."""
+    return row

@@ -63,10 +63,12 @@ def write_workbook(target, sheets, rows):
     formats = {sheet.name: {**dict.fromkeys(sheet.wrapped, wrap), **dict.fromkeys(sheet.dates, date),
                             **dict.fromkeys(sheet.moments, moment)} for sheet in sheets}
     with tempfile.TemporaryDirectory(prefix="workbook-") as folder:
-        spool = Spool(rows, [sheet.name for sheet in sheets], folder)
+        # Rows become records as they are read, so that work is done while a caller counting them sees it.
+        spool = Spool(rows, [sheet.name for sheet in sheets], folder,
+                      {sheet.name: _recorder(sheet) for sheet in sheets})
         try:
             rustpy_xlsxwriter.write_worksheets(
-                [(sheet.name, _records(sheet, spool.rows(sheet.name))) for sheet in sheets], target,
+                [(sheet.name, _headed(sheet, spool.rows(sheet.name))) for sheet in sheets], target,
                 freeze_panes={"general": {"row": 1, "col": 0}}, datetime_format=MOMENT_FORMAT,
                 header_format={sheet.name: header for sheet in sheets},
                 column_widths={sheet.name: [sheet.widths.get(h, max(12, len(h) + 2)) for h in sheet.headers]
@@ -77,13 +79,14 @@ def write_workbook(target, sheets, rows):
             spool.close()
 
 
-def _records(sheet, rows):
-    """The rows as the {header: cell} records rustpy-xlsxwriter takes, keys always in the header's order."""
+def _recorder(sheet):
+    """record(row): the row as the {header: cell} record rustpy-xlsxwriter takes, keys in the header's order."""
     headers = sheet.headers
     cells = [_column_cell(sheet, header) for header in headers]
     ready = {}  # a row's shape (its values' types) -> ready(row): True when every value can go as it is
-    written = False
-    for row in rows:
+
+    def record(row):
+        """The row (a sequence in the header's order, or a mapping by header) as a record."""
         if row.__class__ is not list and isinstance(row, collections.abc.Mapping):
             row = _in_order(sheet, row)
         elif len(row) != len(headers):
@@ -94,10 +97,20 @@ def _records(sheet, rows):
             check = ready[shape] = _readiness(sheet, shape)
         if not check(row):
             row = [cell(value) for cell, value in zip(cells, row)]
-        written = True
-        yield dict(zip(headers, row))
-    if not written:  # else the sheet would have no header row, no widths and no filter
-        yield dict.fromkeys(headers)
+        return dict(zip(headers, row))
+
+    return record
+
+
+def _headed(sheet, records):
+    """The records, or one empty record if there are none: the writer takes a sheet's header row (and with it
+    the widths and the filter) from its first record."""
+    empty = True
+    for record in records:
+        empty = False
+        yield record
+    if empty:
+        yield dict.fromkeys(sheet.headers)
 
 
 def _readiness(sheet, shape):
