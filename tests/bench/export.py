@@ -3,12 +3,15 @@
 Each export runs in a fresh process, so the peak resident memory measured is the export's own
 (the process's baseline, Python and the app, is printed beside it).
 
-Usage: .venv/bin/python tests/bench/export.py [--contacts N] [--seed S] [--runs R] [--db PATH] [--writers]
+Usage: .venv/bin/python tests/bench/export.py [--contacts N] [--seed S] [--runs R] [--db PATH] [--writers | --progress]
 
 --db keeps the database at PATH (built there once, migrated and reused by later runs) instead of a temporary folder.
 --writers compares, on the very same rows (gathered once), the app's workbook writer (journal.exports.write_xlsx,
 rustpy-xlsxwriter behind the app's guards) with the same sheets written by libraries straight, where they are
 installed: rustpy-xlsxwriter alone, XlsxWriter's public API, pyexcelerate (the last two are not app requirements).
+--progress writes the XLSX as the background job does (journal/export_jobs.py counts people as their rows are read)
+and reports when the progress bar would move: the first step, the longest wait between two steps, and the wait
+from the last person counted to the file being ready (the bar shows 100% meanwhile).
 """
 import argparse
 import datetime
@@ -236,6 +239,50 @@ def compare_writers(path, runs, tmp):
               f"{results[-1][1] / 1e6:.1f} | {max(r[3] for r in results):.0f} | {max(r[2] for r in results):.0f} |")
 
 
+def progress_child(path):
+    """In a fresh process: write the XLSX as the export job does, timing each STEP people; report the seconds to
+    the first step, the longest gap between steps, from the last person to the file, and in all."""
+    from journal import create_app
+    from journal.export_jobs import STEP
+    from journal.exports import selected_contacts, sheet_rows, write_xlsx
+    from journal.models import User
+
+    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{path}"})
+    with app.app_context(), tempfile.TemporaryDirectory() as tmp:
+        user = User.by_email(EMAIL)
+        steps = []
+        start = time.perf_counter()
+
+        def counted():
+            """The rows, a time noted every STEP people (when the job saves its progress)."""
+            people = 0
+            for sheet, row in sheet_rows(user, selected_contacts(user), datetime.date.today()):
+                if sheet == "Contacts":
+                    people += 1
+                    if people % STEP == 0:
+                        steps.append(time.perf_counter())
+                yield sheet, row
+            steps.append(time.perf_counter())  # the last person: the bar is full
+
+        write_xlsx(os.path.join(tmp, "out.xlsx"), counted())
+        end = time.perf_counter()
+    gaps = [b - a for a, b in zip(steps, steps[1:])]
+    print(f"{steps[0] - start:.2f} {max(gaps, default=0):.2f} {end - steps[-1]:.2f} {end - start:.2f}")
+
+
+def measure_progress(path, runs):
+    """Run progress_child `runs` times in fresh processes; print the medians as a Markdown table."""
+    results = [[float(v) for v in subprocess.run(
+        [sys.executable, __file__, "--progress-child", path], capture_output=True, text=True, check=True,
+        env=dict(os.environ, INSTANCE_PATH=os.path.dirname(path))).stdout.split()] for _ in range(runs)]
+    print("| XLSX job | first step s | longest gap between steps s | last person to file ready s | in all s |")
+    print("|---|---:|---:|---:|---:|")
+    medians = [statistics.median(r[i] for r in results) for i in range(4)]
+    print("| medians of " + f"{runs} runs | " + " | ".join(f"{m:.2f}" for m in medians) + " |")
+    for r in results:
+        print("| a run | " + " | ".join(f"{v:.2f}" for v in r) + " |")
+
+
 def main():
     """Build the data once, then export in fresh processes."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -244,13 +291,17 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db")
     parser.add_argument("--writers", action="store_true")
+    parser.add_argument("--progress", action="store_true")
     parser.add_argument("--child", nargs=2)
     parser.add_argument("--writer-child", nargs=3)
+    parser.add_argument("--progress-child")
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
     if args.writer_child:
         return writer_child(*args.writer_child)
+    if args.progress_child:
+        return progress_child(args.progress_child)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.abspath(args.db) if args.db else os.path.join(tmp, "bench.sqlite3")
         os.environ["INSTANCE_PATH"] = os.path.dirname(path)
@@ -262,6 +313,8 @@ def main():
         print()
         if args.writers:
             compare_writers(path, args.runs, tmp)
+        elif args.progress:
+            measure_progress(path, args.runs)
         else:
             measure(path, args.runs)
 
