@@ -105,12 +105,10 @@ def _recorder(sheet):
 def _headed(sheet, records):
     """The records, or one empty record if there are none: the writer takes a sheet's header row (and with it
     the widths and the filter) from its first record."""
-    empty = True
-    for record in records:
-        empty = False
-        yield record
-    if empty:
-        yield dict.fromkeys(sheet.headers)
+    records = iter(records)
+    first = next(records, None)
+    yield dict.fromkeys(sheet.headers) if first is None else first
+    yield from records
 
 
 def _readiness(sheet, shape):
