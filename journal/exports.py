@@ -296,7 +296,8 @@ def _grouped(user, ids, wanted):
 
 
 def write_xlsx(path, rows):
-    """Write the sheets, one per kind, from (sheet, row) pairs; rows are read as the file is written."""
+    """Write the sheets, one per kind, from (sheet, row) pairs, read as the first sheet (Contacts) is written;
+    the other sheets' rows wait on disk for their turn (journal/spool.py)."""
     write_workbook(path, [Sheet(name, tuple(headers), WIDTHS, frozenset(DATES.get(name, ())),
                                 frozenset(MOMENTS.get(name, ())), frozenset(WRAPPED.intersection(headers)))
                           for name, headers in SHEETS.items()], rows)
