@@ -20,7 +20,7 @@ from .audit import audit
 from .dates import PartialDate
 from .db import db
 from .search_index import contact_ids_matching
-from .spreadsheet import DataSheet, Workbook
+from .spreadsheet import Sheet, write_workbook
 from .web import render
 
 bp = Blueprint("exports", __name__)
@@ -64,6 +64,13 @@ SHEETS = {
 WIDTHS = {"id": 8, "contact id": 10, "touch id": 10, "note": 60, "notes": 40, "family": 36, "gesture": 40,
           "promise": 36, "gift": 30, "interests": 28, "how we met": 30, "goals": 36, "challenges": 36,
           "how I can help": 36, "ideas to give": 36, "what makes them feel important": 36, "link": 30}
+# The XLSX columns holding dates and date-times, by sheet (each gets its format; sheet_rows never mixes them).
+DATES = {"Contacts": {"next important date"}, "Family": {"birthday"}, "Dates": {"next"}, "Promises": {"due"},
+         "Gifts": {"date"}, "Gestures": {"due"}}
+MOMENTS = {"Contacts": {"last touch"}, "Touches": {"when"}, "Promises": {"done"}, "Gestures": {"done"}}
+# Text typed into a box of several lines (and phones, emails: one a line), wrapped in the XLSX.
+WRAPPED = {"phones", "emails", "how we met", "goals", "challenges", "how I can help", "ideas to give",
+           "what makes them feel important", "note", "notes", "gesture", "outcome"}
 
 
 def selected_contacts(user, tag="", q=""):
@@ -289,28 +296,11 @@ def _grouped(user, ids, wanted):
 
 
 def write_xlsx(path, rows):
-    """Write the sheets with XlsxWriter in constant-memory mode: rows go to disk as they come."""
-    workbook = Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
-                               "strings_to_urls": False, "strings_to_numbers": False})
-    bold = workbook.add_format({"bold": True, "bg_color": "#DCEFE8", "border": 1})
-    date, time = workbook.add_format({"num_format": "yyyy-mm-dd"}), workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    sheets, counts = {}, {}
-    for name, headers in SHEETS.items():
-        sheet = workbook.add_worksheet(name, worksheet_class=DataSheet)
-        sheet.set_data_formats(date, time, wrap)
-        sheet.freeze_panes(1, 0)
-        for col, header in enumerate(headers):
-            sheet.set_column(col, col, WIDTHS.get(header, max(12, len(header) + 2)))
-            sheet.write_string(0, col, header, bold)
-        sheets[name], counts[name] = sheet, 0
-    # constant_memory keeps one row per sheet in memory; each sheet only ever moves forward.
-    for name, row in rows:
-        count = counts[name] = counts[name] + 1
-        sheets[name].write_data_row(count, row)
-    for name, sheet in sheets.items():
-        sheet.autofilter(0, 0, max(counts[name], 1), len(SHEETS[name]) - 1)
-    workbook.close()
+    """Write the sheets, one per kind, from (sheet, row) pairs, read as the first sheet (Contacts) is written;
+    the other sheets' rows wait on disk for their turn (journal/spool.py)."""
+    write_workbook(path, [Sheet(name, tuple(headers), WIDTHS, frozenset(DATES.get(name, ())),
+                                frozenset(MOMENTS.get(name, ())), frozenset(WRAPPED.intersection(headers)))
+                          for name, headers in SHEETS.items()], rows)
 
 
 def write_csv(stream, headers, rows):

@@ -1,177 +1,219 @@
-"""An XlsxWriter worksheet that takes a whole row of plain values at once: the export's hot loop."""
-import collections
-import contextvars
+"""Workbooks written through rustpy-xlsxwriter's public API: typed columns, rows streamed, no cell a formula.
+
+rustpy-xlsxwriter (0.8) writes every text as an inline string, never as a formula or a link, escapes control
+characters and `_xHHHH_` look-alikes as Excel reads them, and streams rows to disk (constant memory). Its
+traps are guarded here, each with a test in tests/test_spreadsheet.py:
+
+- it fills a row's cells from the record's values by position, not by key: records are built here, keys in
+  the header's order, from rows given in that order or as mappings;
+- a column that has held a date shows any later number in it as a date too, and there is one date-time
+  format per workbook: a sheet declares its date and date-time columns, which get their own formats, and a
+  date anywhere else, or a number among dates, is refused;
+- text over Excel's 32,767-character limit aborts the whole workbook, and so does a date before 1900: such
+  text is cut with a visible marker, such a date written as its ISO text;
+- a sheet without rows would have no header row: it gets one empty record.
+"""
+import collections.abc
+import dataclasses
 import datetime
 import math
-import zipfile
+import operator
+import tempfile
+from types import NoneType
 
-import xlsxwriter
-import xlsxwriter.workbook
-from xlsxwriter.utility import _datetime_to_excel_datetime, _utf16_len, _utf16_truncate, xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
-from xlsxwriter.xmlwriter import re_control_chars_1, re_control_chars_2
+import rustpy_xlsxwriter
 
-# The deflate level of the workbook being closed in this thread (None: zipfile's default, level 6).
-_zip_level = contextvars.ContextVar("zip_level", default=None)
+from .spool import Spool
 
-
-def _zip_file(*args, **kwargs):
-    """zipfile.ZipFile at the level asked for by the Workbook being closed in this thread."""
-    return zipfile.ZipFile(*args, compresslevel=_zip_level.get(), **kwargs)
+DATE_FORMAT, MOMENT_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
+CELL_LIMIT = 32767  # Excel's longest text in a cell, in UTF-16 code units
+FIRST_DAY = datetime.date(1900, 1, 1)  # Excel's first day; the writer refuses anything earlier
+FIRST_MOMENT = datetime.datetime.combine(FIRST_DAY, datetime.time())
 
 
-class Workbook(xlsxwriter.Workbook):
-    """XlsxWriter's workbook, zipped at deflate level 1 instead of 6.
+@dataclasses.dataclass(frozen=True)
+class Sheet:
+    """A sheet: its name, column headers in order, widths by header, and the columns holding dates (shown
+    yyyy-mm-dd), date-times (yyyy-mm-dd hh:mm) and text of several lines (wrapped)."""
 
-    A 10k-person export is 85 MB of sheet XML: level 6 spends 0.9 s of CPU on it and level 1 0.25 s, for a
-    file of 10.7 MB instead of 8.3 MB (measured). XlsxWriter has no option for the level, so its module's
-    ZipFile is pointed at _zip_file, which reads the level of the workbook closing in this thread; any other
-    workbook keeps zipfile's default.
-    """
+    name: str
+    headers: tuple
+    widths: dict = dataclasses.field(default_factory=dict)
+    dates: frozenset = frozenset()
+    moments: frozenset = frozenset()
+    wrapped: frozenset = frozenset()
 
-    def close(self):
-        """Write the file (XlsxWriter's close), zipped at level 1."""
-        xlsxwriter.workbook.ZipFile = _zip_file
-        token = _zip_level.set(1)
+    def __post_init__(self):
+        """Refuse headers that repeat or columns that are not among the headers (records are keyed by header)."""
+        if len(set(self.headers)) != len(self.headers):
+            raise ValueError(f"sheet {self.name!r} repeats a header")
+        unknown = (set(self.dates) | set(self.moments) | set(self.wrapped)) - set(self.headers)
+        if unknown or set(self.dates) & set(self.moments):
+            raise ValueError(f"sheet {self.name!r}: {sorted(unknown) or 'a column both dates and date-times'}")
+
+
+def write_workbook(target, sheets, rows):
+    """Write `sheets` (Sheet, in order) to a path or binary buffer, from `rows`: (sheet name, row) in any mix
+    of sheets, each row a sequence in the header's order or a mapping by header. Rows are read as they are
+    written, so a caller counting them sees the work move."""
+    header = rustpy_xlsxwriter.Format().set_bold().set_background_color("#DCEFE8").set_border("thin")
+    date = rustpy_xlsxwriter.Format().set_num_format(DATE_FORMAT)
+    moment = rustpy_xlsxwriter.Format().set_num_format(MOMENT_FORMAT)
+    wrap = rustpy_xlsxwriter.Format().set_text_wrap().set_align("top")
+    formats = {sheet.name: {**dict.fromkeys(sheet.wrapped, wrap), **dict.fromkeys(sheet.dates, date),
+                            **dict.fromkeys(sheet.moments, moment)} for sheet in sheets}
+    with tempfile.TemporaryDirectory(prefix="workbook-") as folder:
+        # Rows become records as they are read, so that work is done while a caller counting them sees it.
+        spool = Spool(rows, [sheet.name for sheet in sheets], folder,
+                      {sheet.name: _recorder(sheet) for sheet in sheets})
         try:
-            return super().close()
+            rustpy_xlsxwriter.write_worksheets(
+                [(sheet.name, _headed(sheet, spool.rows(sheet.name))) for sheet in sheets], target,
+                freeze_panes={"general": {"row": 1, "col": 0}}, datetime_format=MOMENT_FORMAT,
+                header_format={sheet.name: header for sheet in sheets},
+                column_widths={sheet.name: [sheet.widths.get(h, max(12, len(h) + 2)) for h in sheet.headers]
+                               for sheet in sheets},
+                column_formats={name: columns for name, columns in formats.items() if columns},
+                autofilter={sheet.name: True for sheet in sheets})
         finally:
-            _zip_level.reset(token)
+            spool.close()
 
 
-class DataSheet(Worksheet):
-    """A constant-memory worksheet whose data rows go to disk as one XML string per row.
+def _recorder(sheet):
+    """record(row): the row as the {header: cell} record rustpy-xlsxwriter takes, keys in the header's order."""
+    headers = sheet.headers
+    cells = [_column_cell(sheet, header) for header in headers]
+    ready = {}  # a row's shape (its values' types) -> ready(row): True when every value can go as it is
 
-    XlsxWriter still makes everything else: the header row, columns, panes, the filter, the styles and the
-    zip. Only the per-cell path is shorter: XlsxWriter's write_string/number/boolean/datetime and its row flush
-    cost about 5 µs a cell, which was two thirds of a 10k-person export (docs/benchmarks.md). Each value is
-    written as exactly the XML those calls would write (tests/test_spreadsheet.py compares the two), with one
-    deliberate difference: text that looks like an inline rich string ("<r>...</r>") is escaped like any
-    other text. XlsxWriter writes such text raw, so a note could carry a live formula into the file.
+    def record(row):
+        """The row (a sequence in the header's order, or a mapping by header) as a record."""
+        if row.__class__ is not list and isinstance(row, collections.abc.Mapping):
+            row = _in_order(sheet, row)
+        elif len(row) != len(headers):
+            raise ValueError(f"a row of {len(row)} values for the {len(headers)} columns of {sheet.name!r}")
+        shape = tuple(map(type, row))
+        check = ready.get(shape)
+        if check is None:
+            check = ready[shape] = _readiness(sheet, shape)
+        if not check(row):
+            row = [cell(value) for cell, value in zip(cells, row)]
+        return dict(zip(headers, row))
 
-    Use it through Workbook.add_worksheet(name, worksheet_class=DataSheet), then set_data_formats() and
-    write_data_row() for each row, in increasing row order.
-    """
+    return record
 
-    def set_data_formats(self, date, time, wrap):
-        """The formats of dates, date-times and text of several lines in data rows."""
-        self._data_styles = {"date": date._get_xf_index(), "time": time._get_xf_index(),
-                             "wrap": wrap._get_xf_index()}
-        self._date_serials = {}
-        self._columns = []
-        self._cell = self._typed_cells()
 
-    def write_data_row(self, row, values):
-        """Write one row: text (empty text writes nothing), bool, int, float, date, datetime or None.
+def _headed(sheet, records):
+    """The records, or one empty record if there are none: the writer takes a sheet's header row (and with it
+    the widths and the filter) from its first record."""
+    records = iter(records)
+    first = next(records, None)
+    yield dict.fromkeys(sheet.headers) if first is None else first
+    yield from records
 
-        Returns 0, or -1 when the row is outside the sheet (as XlsxWriter's own calls do).
-        """
-        if row >= self.xls_rowmax:
-            return -1
-        if row < self.previous_row or (row == self.previous_row and self.table):
-            raise ValueError("rows of a constant-memory sheet can only move forward")
-        if row in self.row_info:
-            raise ValueError("data rows take no set_row() format")
-        if self.table:
-            self._write_single_row(row)  # a row written through XlsxWriter's own calls (the header)
-        self.previous_row = row
-        number = str(row + 1)
-        columns = self._columns
-        if len(values) > len(columns):
-            self._add_columns(len(values))
-            columns = self._columns
-        cell = self._cell
-        cells = [cell[value.__class__](value, column, number) for value, column in zip(values, columns)]
-        last = len(cells) - 1
-        while last >= 0 and not cells[last]:
-            last -= 1
-        if last < 0:
-            return 0
-        if last >= self.xls_colmax:
-            return -1
-        first = 0
-        while not cells[first]:
-            first += 1
-        self._check_dimensions(row, first)
-        if last != first:
-            self._check_dimensions(row, last)
-        if self.excel_version == 2010 or self.default_row_height != self.original_row_height:
-            self._write_row(row, None)
-            self.fh.write("".join(cells) + "</row>")
+
+def _readiness(sheet, shape):
+    """ready(row) for rows of this shape: True when no value needs its column's cell() (most rows, as one
+    shape repeats: checking a row's shape at once is a fraction of the cost of a call per cell)."""
+    texts, floats, days, moments = [], [], [], []
+    for i, (header, kind) in enumerate(zip(sheet.headers, shape)):
+        dated = header in sheet.dates or header in sheet.moments
+        if kind is str:
+            texts.append(i)
+        elif kind is NoneType or (kind is int or kind is bool) and not dated:
+            continue
+        elif kind is float and not dated:
+            floats.append(i)
+        elif kind is datetime.date and header in sheet.dates:
+            days.append(i)
+        elif kind is datetime.datetime and header in sheet.moments:
+            moments.append(i)
         else:
-            self.fh.write(f'<row r="{number}">' + "".join(cells) + "</row>")
-        return 0
+            return _never  # a type to convert or refuse
+    texts, floats, days, moments = map(_picker, (texts, floats, days, moments))
 
-    def _add_columns(self, count):
-        """Work out (letters, style attribute) once for each column up to `count`."""
-        for col in range(len(self._columns), count):
-            info = self.col_info.get(col)
-            style = ""
-            if info is not None and info.column_format is not None:
-                style = f' s="{info.column_format._get_xf_index()}"'
-            self._columns.append((xl_col_to_name(col), style))
+    def ready(row):
+        """No text too long, no float that is not finite, no date before Excel's first day."""
+        return ((texts is None or max(map(len, texts(row))) <= CELL_LIMIT // 2)
+                and (floats is None or all(map(math.isfinite, floats(row))))
+                and (days is None or min(days(row)) >= FIRST_DAY)
+                and (moments is None or min(moments(row)) >= FIRST_MOMENT))
 
-    def _typed_cells(self):
-        """{type: cell(value, column, number) -> XML or ''}; any other type is written as its text."""
-        date_style, time_style = self._data_styles["date"], self._data_styles["time"]
-        serials, date_1904, remove_timezone = self._date_serials, self.date_1904, self.remove_timezone
+    return ready
 
-        wrap_style, strmax = f' s="{self._data_styles["wrap"]}"', self.xls_strmax
 
-        def text(value, column, number):
-            """Text, inline as in constant-memory mode: escaped, never read as markup or a formula.
+def _never(row):
+    """Not ready: each value goes through its column's cell()."""
+    return False
 
-            The steps are XlsxWriter's own (_write_string, then _write_cell for an inline string), each
-            skipped when a cheap test shows it would change nothing. Empty text writes no cell.
-            """
-            if not value:
-                return ""
-            style = wrap_style if "\n" in value else column[1]
-            if len(value) > strmax // 2 and _utf16_len(value) > strmax:
-                value = _utf16_truncate(value, strmax)
-            if "_x" in value:
-                value = re_control_chars_1.sub(r"_x005F\1", value)
-            if not value.isprintable():  # control characters and U+FFFE/U+FFFF are all unprintable
-                value = re_control_chars_2.sub(_control_escape, value)
-                value = value.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-            # XlsxWriter's _preserve_whitespace() (^\s or \s$) as two string tests
-            space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
-            if "&" in value or "<" in value or ">" in value:
-                value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            return f'<c r="{column[0]}{number}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
 
-        def other(value, column, number):
-            """Any other value, as its text."""
-            return text(str(value), column, number)
+def _picker(indexes):
+    """pick(row): the values at these indexes as a tuple (None when there are none)."""
+    if not indexes:
+        return None
+    if len(indexes) == 1:
+        index, = indexes
+        return lambda row: (row[index],)
+    return operator.itemgetter(*indexes)
 
-        def boolean(value, column, number):
-            """True or False."""
-            return f'<c r="{column[0]}{number}"{column[1]} t="b"><v>{1 if value else 0}</v></c>'
 
-        def num(value, column, number):
-            """A number (a float must be finite: a spreadsheet has no NaN or infinity)."""
-            if value.__class__ is float and not math.isfinite(value):
+def _in_order(sheet, row):
+    """A mapping row's values in the header's order (a header it lacks is an empty cell)."""
+    unknown = set(row) - set(sheet.headers)
+    if unknown:
+        raise ValueError(f"{sorted(unknown)} are not columns of {sheet.name!r}")
+    return [row.get(header) for header in sheet.headers]
+
+
+def _column_cell(sheet, header):
+    """cell(value) for this column: the value as the writer should take it, or ValueError/TypeError."""
+    if header in sheet.dates:
+        return _date_cell(sheet.name, header, datetime.date)
+    if header in sheet.moments:
+        return _date_cell(sheet.name, header, datetime.datetime)
+
+    def cell(value):
+        """Text, a number, a boolean or nothing; any other type as its text. Never a date."""
+        kind = value.__class__
+        if kind is str:
+            return value if len(value) <= CELL_LIMIT // 2 else _fit(value)  # a character is at most 2 units
+        if value is None or kind is int or kind is bool:
+            return value
+        if kind is float:
+            if not math.isfinite(value):
                 raise TypeError(f"{value!r} is not a number a spreadsheet can hold")
-            return f'<c r="{column[0]}{number}"{column[1]}><v>{value:.16G}</v></c>'
+            return value
+        if isinstance(value, datetime.date):
+            raise ValueError(f"a date in {sheet.name!r} column {header!r}, which is not declared as one: "
+                             "numbers below it would show as dates")
+        return _fit(str(value))
 
-        def date(value, column, number):
-            """A date, as a date serial in the date format."""
-            serial = serials.get(value)
-            if serial is None:
-                serial = serials[value] = _datetime_to_excel_datetime(value, date_1904, remove_timezone)
-            return f'<c r="{column[0]}{number}" s="{date_style}"><v>{serial:.16G}</v></c>'
-
-        def moment(value, column, number):
-            """A date and time, in the date-time format."""
-            serial = _datetime_to_excel_datetime(value, date_1904, remove_timezone)
-            return f'<c r="{column[0]}{number}" s="{time_style}"><v>{serial:.16G}</v></c>'
-
-        cells = collections.defaultdict(lambda: other)
-        cells.update({str: text, type(None): lambda value, column, number: "", bool: boolean, int: num,
-                      float: num, datetime.date: date, datetime.datetime: moment})
-        return cells
+    return cell
 
 
-def _control_escape(match):
-    """A control character as Excel's _xHHHH_ escape."""
-    return f"_x{ord(match.group(1)):04X}_"
+def _date_cell(sheet, header, kind):
+    """cell(value) for a column of dates (kind date) or date-times (kind datetime): those, text or nothing."""
+    first = FIRST_DAY if kind is datetime.date else FIRST_MOMENT
+    early = datetime.date.isoformat if kind is datetime.date else lambda value: value.isoformat(" ", "minutes")
+    what = "dates" if kind is datetime.date else "dates with a time"
+
+    def cell(value):
+        """The value, a date before Excel's first day as its ISO text; a number or the other kind refused."""
+        if value.__class__ is kind:
+            return value if value >= first else early(value)
+        if value is None:
+            return None
+        if value.__class__ is str:
+            return _fit(value)
+        raise ValueError(f"{value!r} in {sheet!r} column {header!r}, which holds only {what}")
+
+    return cell
+
+
+def _fit(text):
+    """The text, cut to Excel's cell limit with a visible marker when it is longer (the writer would abort)."""
+    if len(text) <= CELL_LIMIT // 2 or len(text.encode("utf-16-le")) <= 2 * CELL_LIMIT:
+        return text
+    marker = f" … [cut here: {len(text):,} characters in all; the full backup (.json) has the whole text]"
+    room = CELL_LIMIT - len(marker.encode("utf-16-le")) // 2
+    # Cut in UTF-16, as Excel counts; a character split in two is dropped.
+    return text.encode("utf-16-le")[:2 * room].decode("utf-16-le", "ignore") + marker

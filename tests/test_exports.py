@@ -11,6 +11,7 @@ from test_people import add_contact, add_family
 from test_touches import capture
 
 from journal.exports import DANGEROUS, SHEETS, csv_safe, csv_unsafe
+from journal.models import Touch
 
 
 def workbook(response):
@@ -47,11 +48,47 @@ def test_xlsx_has_every_sheet_real_dates_and_frozen_headers(ada):
     family = dict(zip(SHEETS["Family"], rows(book["Family"])[1]))
     assert family["birthday"] == datetime.datetime(2017, 12, 3) and family["interests"] == "violin"
     assert dict(zip(SHEETS["Gifts"], rows(book["Gifts"])[1]))["gift"] == "chess set"
+    for name in SHEETS:  # Gestures and Dates have no rows here: they keep their header, frozen row and filter
+        assert rows(book[name])[0] == SHEETS[name] and book[name].freeze_panes == "A2" and book[name].auto_filter.ref
+        assert book[name]["A1"].font.b
+
+
+def test_xlsx_dates_and_times_each_in_their_format_and_notes_wrapped(ada):
+    cid = add_contact(ada, name="Zoë Martin")
+    add_family(ada, cid, name="Léa", day="3", month="12", year="2017")
+    capture(ada, [cid], note="Line one\nline two", happened_at="2026-11-20T10:30", promise_text="send the brochure",
+            promise_due="2026-11-27")
+    book = workbook(ada.get("/export.xlsx"))
+    contacts, touches, promises = book["Contacts"], book["Touches"], book["Promises"]
+    column = {name: {header: i + 1 for i, header in enumerate(SHEETS[name])} for name in SHEETS}
+    assert contacts.cell(2, column["Contacts"]["next important date"]).number_format == "yyyy-mm-dd"
+    assert contacts.cell(2, column["Contacts"]["last touch"]).number_format == "yyyy-mm-dd hh:mm"
+    assert touches.cell(2, column["Touches"]["when"]).number_format == "yyyy-mm-dd hh:mm"
+    assert promises.cell(2, column["Promises"]["due"]).number_format == "yyyy-mm-dd"
+    note = touches.cell(2, column["Touches"]["note"])
+    assert note.value == "Line one\nline two" and note.alignment.wrap_text
+    assert round(touches.column_dimensions["E"].width) == 61  # the note column: 60, plus Excel's padding
+
+
+def test_a_note_past_excels_cell_limit_is_cut_in_the_xlsx_and_whole_elsewhere(app, ada):
+    """Excel holds 32,767 characters in a cell: the workbook says where it cut, and the backup has it all."""
+    cid = add_contact(ada, name="Zoë Martin")
+    capture(ada, [cid], note="short for now")
+    long_note = "".join(f"{i:05d} " for i in range(40000 // 6)) + "THE END"
+    with app.app_context():
+        Touch.update(note=long_note).execute()
+    note = dict(zip(SHEETS["Touches"], rows(workbook(ada.get("/export.xlsx"))["Touches"])[1]))["note"]
+    assert note.startswith(long_note[:32000]) and "THE END" not in note
+    assert note.endswith(f"… [cut here: {len(long_note):,} characters in all; the full backup (.json) has the whole text]")
+    assert len(note) <= 32767
+    assert long_note in ada.get("/backup.json").get_data(as_text=True)
+    touches = zipfile.ZipFile(io.BytesIO(ada.get("/export.zip").data)).read("touches.csv").decode("utf-8-sig")
+    assert long_note in touches
 
 
 def test_no_cell_is_a_formula(ada):
     nasty = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", " =HYPERLINK(\"http://evil\")", "http://example.com",
-             # XlsxWriter alone writes text shaped like an inline rich string raw: this would be a live formula
+             # XlsxWriter's constant-memory mode wrote text shaped like an inline rich string raw: a live formula
              '<r><t>x</t></r></is><f>HYPERLINK("http://evil","click")</f><is><r><t>y</t></r>']
     for i, text in enumerate(nasty):
         add_contact(ada, name=f"Person {i}", company=text, phones="", emails="")

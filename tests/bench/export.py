@@ -3,11 +3,15 @@
 Each export runs in a fresh process, so the peak resident memory measured is the export's own
 (the process's baseline, Python and the app, is printed beside it).
 
-Usage: .venv/bin/python tests/bench/export.py [--contacts N] [--seed S] [--runs R] [--db PATH] [--writers]
+Usage: .venv/bin/python tests/bench/export.py [--contacts N] [--seed S] [--runs R] [--db PATH] [--writers | --progress]
 
 --db keeps the database at PATH (built there once, migrated and reused by later runs) instead of a temporary folder.
---writers compares, on the very same rows (gathered once), the app's XlsxWriter workbook with the same sheets
-written by other libraries where they are installed (rustpy-xlsxwriter, pyexcelerate; not app requirements).
+--writers compares, on the very same rows (gathered once), the app's workbook writer (journal.exports.write_xlsx,
+rustpy-xlsxwriter behind the app's guards) with the same sheets written by libraries straight, where they are
+installed: rustpy-xlsxwriter alone, XlsxWriter's public API, pyexcelerate (the last two are not app requirements).
+--progress writes the XLSX as the background job does (journal/export_jobs.py counts people as their rows are read)
+and reports when the progress bar would move: the first step, the longest wait between two steps, and the wait
+from the last person counted to the file being ready (the bar shows 100% meanwhile).
 """
 import argparse
 import datetime
@@ -97,29 +101,63 @@ def measure(path, runs):
 
 
 def dump_rows(path, out):
-    """Gather the bench user's rows once, as the XLSX export does, and pickle them to `out` by sheet."""
+    """Gather the bench user's rows once, as the XLSX export does, and pickle them to `out` as (sheet, row) pairs
+    in the export's order (a person's rows for every sheet together)."""
     from journal import create_app
-    from journal.exports import SHEETS, sheet_rows
+    from journal.exports import sheet_rows
     from journal.models import Contact, User
 
     app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{path}"})
     with app.app_context():
         user = User.by_email(EMAIL)
-        sheets = {name: [] for name in SHEETS}
-        for name, row in sheet_rows(user, Contact.alphabetical(user), datetime.date.today()):
-            sheets[name].append(row)
+        pairs = list(sheet_rows(user, Contact.alphabetical(user), datetime.date.today()))
     with open(out, "wb") as handle:
-        pickle.dump(sheets, handle)
+        pickle.dump(pairs, handle)
 
 
-def xlsxwriter_book(sheets, path):
-    """The app's own writer, journal.exports.write_xlsx (XlsxWriter in constant-memory mode)."""
+def app_book(sheets, pairs, path):
+    """The app's own writer, journal.exports.write_xlsx (rustpy-xlsxwriter, through journal.spreadsheet), given
+    the rows in the export's order, so it also sets aside the other sheets' rows while writing Contacts."""
     from journal.exports import write_xlsx
 
-    write_xlsx(path, ((name, row) for name, rows in sheets.items() for row in rows))
+    write_xlsx(path, iter(pairs))
 
 
-def rustpy_book(sheets, path):
+def xlsxwriter_book(sheets, pairs, path):
+    """XlsxWriter through its public API only, in constant-memory mode: a typed write call per cell."""
+    import xlsxwriter
+    from journal.exports import SHEETS, WIDTHS
+
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+                                          "strings_to_urls": False, "strings_to_numbers": False})
+    bold = workbook.add_format({"bold": True, "bg_color": "#DCEFE8", "border": 1})
+    date, time = workbook.add_format({"num_format": "yyyy-mm-dd"}), workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    for name, rows in sheets.items():
+        sheet = workbook.add_worksheet(name)
+        sheet.freeze_panes(1, 0)
+        for col, header in enumerate(SHEETS[name]):
+            sheet.set_column(col, col, WIDTHS.get(header, max(12, len(header) + 2)))
+            sheet.write_string(0, col, header, bold)
+        for number, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, bool):
+                    sheet.write_boolean(number, col, value)
+                elif isinstance(value, (int, float)):
+                    sheet.write_number(number, col, value)
+                elif isinstance(value, datetime.datetime):
+                    sheet.write_datetime(number, col, value, time)
+                elif isinstance(value, datetime.date):
+                    sheet.write_datetime(number, col, value, date)
+                else:
+                    sheet.write_string(number, col, str(value), wrap if "\n" in str(value) else None)
+        sheet.autofilter(0, 0, max(len(rows), 1), len(SHEETS[name]) - 1)
+    workbook.close()
+
+
+def rustpy_book(sheets, pairs, path):
     """rustpy-xlsxwriter: same sheets, bold header, widths, frozen header row and filters; one date-time format."""
     import rustpy_xlsxwriter
     from journal.exports import SHEETS, WIDTHS
@@ -135,7 +173,7 @@ def rustpy_book(sheets, path):
         datetime_format="yyyy-mm-dd hh:mm")
 
 
-def pyexcelerate_book(sheets, path):
+def pyexcelerate_book(sheets, pairs, path):
     """PyExcelerate: same cells, frozen header row, widths and date formats by column; it has no filters, and
     it turns text that starts with = into a formula, so the app could not use it as it is."""
     from pyexcelerate import Format, Panes, Style, Workbook
@@ -156,19 +194,24 @@ def pyexcelerate_book(sheets, path):
     workbook.save(path)
 
 
-WRITERS = {"xlsxwriter": xlsxwriter_book, "rustpy-xlsxwriter": rustpy_book, "pyexcelerate": pyexcelerate_book}
+# name -> (writer, the package whose version is shown)
+WRITERS = {"app": (app_book, "rustpy-xlsxwriter"), "rustpy-xlsxwriter": (rustpy_book, "rustpy-xlsxwriter"),
+           "xlsxwriter": (xlsxwriter_book, "xlsxwriter"), "pyexcelerate": (pyexcelerate_book, "pyexcelerate")}
 
 
 def writer_child(name, rows_path, out):
     """In a fresh process: load the rows, write them with one library, report seconds, size and peak RSS."""
-    for module in ("journal.exports", name.replace("-", "_")):  # imports are not the writer's time
+    for module in ("journal.exports", WRITERS[name][1].replace("-", "_")):  # imports are not the writer's time
         importlib.import_module(module)
     with open(rows_path, "rb") as handle:
-        sheets = pickle.load(handle)
+        pairs = pickle.load(handle)
+    sheets = {}
+    for sheet, row in pairs:
+        sheets.setdefault(sheet, []).append(row)
     reset_peak_rss()
     baseline = peak_rss_mb()
     start = time.perf_counter()
-    WRITERS[name](sheets, out)
+    WRITERS[name][0](sheets, pairs, out)
     seconds = time.perf_counter() - start
     print(f"{seconds:.2f} {os.path.getsize(out)} {baseline:.0f} {peak_rss_mb():.0f}")
 
@@ -181,7 +224,7 @@ def compare_writers(path, runs, tmp):
     print("|---|---|---:|---|---:|---:|---:|")
     for name in WRITERS:
         try:
-            version = importlib.metadata.version(name)
+            version = importlib.metadata.version(WRITERS[name][1])
         except importlib.metadata.PackageNotFoundError:
             print(f"| {name} | not installed here | | | | | |")
             continue
@@ -191,9 +234,53 @@ def compare_writers(path, runs, tmp):
                                   os.path.join(tmp, "out.xlsx")], capture_output=True, text=True, check=True)
             results.append([float(v) for v in out.stdout.split()])
         each = ", ".join(f"{r[0]:.2f}" for r in results)
-        label = f"{name} (the app's write_xlsx)" if name == "xlsxwriter" else name
+        label = {"app": "the app's write_xlsx (rustpy-xlsxwriter, guarded)", "xlsxwriter": "XlsxWriter, public API"}.get(name, name)
         print(f"| {label} | {version} | {statistics.median(r[0] for r in results):.2f} | {each} | "
               f"{results[-1][1] / 1e6:.1f} | {max(r[3] for r in results):.0f} | {max(r[2] for r in results):.0f} |")
+
+
+def progress_child(path):
+    """In a fresh process: write the XLSX as the export job does, timing each STEP people; report the seconds to
+    the first step, the longest gap between steps, from the last person to the file, and in all."""
+    from journal import create_app
+    from journal.export_jobs import STEP
+    from journal.exports import selected_contacts, sheet_rows, write_xlsx
+    from journal.models import User
+
+    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{path}"})
+    with app.app_context(), tempfile.TemporaryDirectory() as tmp:
+        user = User.by_email(EMAIL)
+        steps = []
+        start = time.perf_counter()
+
+        def counted():
+            """The rows, a time noted every STEP people (when the job saves its progress)."""
+            people = 0
+            for sheet, row in sheet_rows(user, selected_contacts(user), datetime.date.today()):
+                if sheet == "Contacts":
+                    people += 1
+                    if people % STEP == 0:
+                        steps.append(time.perf_counter())
+                yield sheet, row
+            steps.append(time.perf_counter())  # the last person: the bar is full
+
+        write_xlsx(os.path.join(tmp, "out.xlsx"), counted())
+        end = time.perf_counter()
+    gaps = [b - a for a, b in zip(steps, steps[1:])]
+    print(f"{steps[0] - start:.2f} {max(gaps, default=0):.2f} {end - steps[-1]:.2f} {end - start:.2f}")
+
+
+def measure_progress(path, runs):
+    """Run progress_child `runs` times in fresh processes; print the medians as a Markdown table."""
+    results = [[float(v) for v in subprocess.run(
+        [sys.executable, __file__, "--progress-child", path], capture_output=True, text=True, check=True,
+        env=dict(os.environ, INSTANCE_PATH=os.path.dirname(path))).stdout.split()] for _ in range(runs)]
+    print("| XLSX job | first step s | longest gap between steps s | last person to file ready s | in all s |")
+    print("|---|---:|---:|---:|---:|")
+    medians = [statistics.median(r[i] for r in results) for i in range(4)]
+    print("| medians of " + f"{runs} runs | " + " | ".join(f"{m:.2f}" for m in medians) + " |")
+    for r in results:
+        print("| a run | " + " | ".join(f"{v:.2f}" for v in r) + " |")
 
 
 def main():
@@ -204,13 +291,17 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db")
     parser.add_argument("--writers", action="store_true")
+    parser.add_argument("--progress", action="store_true")
     parser.add_argument("--child", nargs=2)
     parser.add_argument("--writer-child", nargs=3)
+    parser.add_argument("--progress-child")
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
     if args.writer_child:
         return writer_child(*args.writer_child)
+    if args.progress_child:
+        return progress_child(args.progress_child)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.abspath(args.db) if args.db else os.path.join(tmp, "bench.sqlite3")
         os.environ["INSTANCE_PATH"] = os.path.dirname(path)
@@ -222,6 +313,8 @@ def main():
         print()
         if args.writers:
             compare_writers(path, args.runs, tmp)
+        elif args.progress:
+            measure_progress(path, args.runs)
         else:
             measure(path, args.runs)
 
