@@ -104,6 +104,10 @@ def test_the_bar_counts_people_while_the_file_is_written(app, ada, monkeypatch):
     html = ada.hx(f"/export/jobs/{running}", "export-progress").get_data(as_text=True)
     assert "Preparing your spreadsheet" in html and "1 of 3 people" in html and 'value="33"' in html
     assert f'hx-get="/export/jobs/{running}"' in html  # still polling
+    # Every person read, the file not written yet: the page says what the last seconds are for, and still polls.
+    writing = job_row(app, ada.user, status="running", done=3, total=3)
+    html = ada.hx(f"/export/jobs/{writing}", "export-progress").get_data(as_text=True)
+    assert "All 3 read; writing the file…" in html and f'hx-get="/export/jobs/{writing}"' in html
 
 
 def test_zip_job_of_a_tag_and_the_contacts_csv(ada):
