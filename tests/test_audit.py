@@ -1,9 +1,7 @@
 """The audit log: logins, exports, imports, deletions; never note text, passwords or tokens."""
 import io
 
-from conftest import PASSWORD, csrf_from
-from test_people import add_contact
-from test_touches import capture
+from helpers import PASSWORD, add_contact, capture, csrf_from
 
 from journal.models import AuditEvent
 

@@ -5,31 +5,13 @@ import re
 import time
 import zipfile
 
+from helpers import add_contact, capture
+from helpers import prepare_export as prepare
+from helpers import until_export_ready as until_ready
 from openpyxl import load_workbook
-from test_people import add_contact
-from test_touches import capture
 
 from journal import export_jobs
 from journal.models import AuditEvent
-
-
-def prepare(session, **form):
-    """Start a job as htmx does (into #export-progress); return (response, job id)."""
-    response = session.post("/export/prepare", data=form, htmx_target="export-progress")
-    assert response.status_code == 200, response.get_data(as_text=True)
-    job_id = re.search(r'hx-get="/export/jobs/([\w-]+)"', response.get_data(as_text=True))
-    return response, job_id.group(1) if job_id else None
-
-
-def until_ready(session, job_id, seconds=30):
-    """Poll the progress fragment as the page does, until it offers the file; return the last fragment."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        html = session.hx(f"/export/jobs/{job_id}", "export-progress").get_data(as_text=True)
-        if "Your file is ready" in html or "could not be prepared" in html:
-            return html
-        time.sleep(0.05)
-    raise AssertionError("the export never finished")
 
 
 def test_xlsx_job_shows_progress_then_the_file_once(ada, monkeypatch):

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from test_people import add_contact, add_family, text
+from helpers import add_contact, add_family, text
 
 from journal.models import Contact, ContactMethod, FamilyMember, ImportantDate, User
 

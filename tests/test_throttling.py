@@ -4,7 +4,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import PASSWORD, csrf_from
+from helpers import PASSWORD, csrf_from
 
 from journal import create_app, migrate
 from journal.db import db
