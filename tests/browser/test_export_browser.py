@@ -4,8 +4,7 @@ import io
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.test_people_browser import assert_clean, shot
-from tests.browser.test_weight_and_a11y_browser import seed_demo
+from .helpers import assert_clean, seed_demo, shot
 
 
 def test_spreadsheet_export_shows_progress_then_downloads(watch, signed_in_page, live_server, app, new_email):
