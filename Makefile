@@ -27,9 +27,12 @@ migrate: $(VENV)/.installed
 run: migrate
 	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) $(BIN)/honcho start --port $(PORT)
 
+# The suite runs on every core (pytest-xdist), except on PostgreSQL, whose one test database the workers would share.
+TEST_WORKERS ?= $(if $(TEST_DATABASE_URL),0,auto)
+
 test: $(VENV)/.dev-installed
 	$(BIN)/bandit -q -r journal --severity-level high
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 demo: migrate
 	$(BIN)/flask --app app demo-data --email demo@example.com --password "rapport demo 2026" --contacts 200 --seed 1

@@ -1,52 +1,48 @@
-"""Shared fixtures (flaskr style): an app on a fresh database per test, clients, helpers.
+"""Shared fixtures (flaskr style): an app on a fresh database per test, clients, logged-in users.
 
-The database is a temporary SQLite file, or, when TEST_DATABASE_URL names a PostgreSQL database the
-tests may wipe, that database with its public schema dropped and re-created before each test.
+Plain helpers (PASSWORD, csrf_from, add_contact, capture, ...) live in tests/helpers.py: import them from there.
+
+The database is a temporary SQLite file (a copy of one migrated once per session), or, when TEST_DATABASE_URL
+names a PostgreSQL database the tests may wipe, that database with its public schema dropped and re-created
+before each test. Safe under pytest-xdist (`make test` runs the suite on every core) on SQLite; on PostgreSQL
+the workers would share the one database, so that run stays on one process.
 """
-import contextlib
 import os
-import re
+import shutil
+import subprocess
+import time
 
 import pytest
 
-os.environ.setdefault("INSTANCE_PATH", os.path.join(os.path.dirname(__file__), ".instance"))
+# The app's instance folder (export job files, ...): one per pytest-xdist worker ("gw0", ...), so parallel tests
+# never share one.
+os.environ.setdefault("INSTANCE_PATH", os.path.join(os.path.dirname(__file__), ".instance",
+                                                    os.environ.get("PYTEST_XDIST_WORKER", "main")))
+
+from helpers import ON_POSTGRESQL, PASSWORD, PG_URL, Session, close_app_database, csrf_from, wipe_postgresql  # noqa: E402
+from helpers import appended_to_static, sqlite_only  # noqa: E402,F401  (defined here before; `from conftest import` still works)
 
 from journal import create_app  # noqa: E402
 from journal import migrate  # noqa: E402
-from journal.db import db, open_database  # noqa: E402
+from journal.db import db  # noqa: E402
 from journal.models import User  # noqa: E402
-
-PASSWORD = "correct horse battery"
-
-PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-ON_POSTGRESQL = PG_URL.startswith("postgres")
-
-# For tests of something only SQLite has (pragmas, its backup API, its file); each says what covers PostgreSQL.
-sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="SQLite only (TEST_DATABASE_URL runs the suite on PostgreSQL)")
 
 
 def pytest_configure(config):
-    """Refuse a TEST_DATABASE_URL that is not PostgreSQL, and say which database the suite runs on."""
+    """Refuse a TEST_DATABASE_URL that is not PostgreSQL, or that parallel workers (pytest -n) would share."""
     if PG_URL and not ON_POSTGRESQL:
         raise pytest.UsageError(f"TEST_DATABASE_URL must be postgresql://...; got {PG_URL.split(':')[0]}://...")
+    if ON_POSTGRESQL and getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError("TEST_DATABASE_URL names one database, which every test wipes: run it without -n "
+                                "(make test does, when TEST_DATABASE_URL is set)")
 
 
 def pytest_report_header(config):
     """One line at the top of the run: SQLite or PostgreSQL."""
     if ON_POSTGRESQL:
         return "database: PostgreSQL (TEST_DATABASE_URL; its public schema is wiped for each test)"
-    return "database: SQLite, a temporary file per test (set TEST_DATABASE_URL to run on PostgreSQL)"
-
-
-def wipe_postgresql(url=None):
-    """Drop and re-create the public schema of TEST_DATABASE_URL: no tables, triggers, functions or extensions."""
-    import psycopg
-
-    conninfo, env = migrate.libpq_target(open_database(url or PG_URL))  # the app's reading of the URL, pool options aside
-    with psycopg.connect(conninfo, password=env.get("PGPASSWORD"), autocommit=True) as conn:
-        conn.execute("SET lock_timeout = '10s'")  # a connection a test left in a transaction fails the wipe, not hangs it
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+    return ("database: SQLite, a temporary file per test, copied from one migrated per session "
+            "(set TEST_DATABASE_URL to run on PostgreSQL)")
 
 
 @pytest.fixture
@@ -58,31 +54,36 @@ def database_url(tmp_path):
     return f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
-def close_app_database(app):
-    """Close this app's connections (the global proxy may point at another app's database by now).
+def app_config(database_url):
+    """The configuration of the suite's apps."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "RATELIMIT_ENABLED": False,  # tests log in often; tests/test_throttling.py turns it on
+        "PASSWORD_HASH_FOR_TESTS": True,  # Argon2id at its smallest cost (journal/passwords.py)
+        "DATABASE_URL": database_url,
+    }
 
-    A pool (SQLite files always; postgresql+pool:// URLs) keeps its connections open after close(): close them all,
-    or every test would leave some behind.
-    """
-    for database in (app.extensions["peewee"], db):
-        if not database.is_closed():
-            database.close()
-        if hasattr(database, "close_all"):
-            database.close_all()
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory):
+    """A SQLite file with every migration applied, made once per session (per pytest-xdist worker)."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+    app = create_app(app_config(f"sqlite:///{path}"))
+    with app.app_context():
+        migrate.upgrade(backup_dir=str(path.parent / "backups"))
+    close_app_database(app)  # the last connection to close folds the write-ahead log into the file
+    assert not os.path.exists(f"{path}-wal") or os.path.getsize(f"{path}-wal") == 0
+    return path
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
-    """An app on a fresh, fully migrated database."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "RATELIMIT_ENABLED": False,  # tests log in often; tests/test_throttling.py turns it on
-            "PASSWORD_HASH_FOR_TESTS": True,  # Argon2id at its smallest cost (journal/passwords.py)
-            "DATABASE_URL": database_url,
-        }
-    )
+def app(request, tmp_path, database_url):
+    """An app on a fresh, fully migrated database: on SQLite a copy of the session's migrated file (copying is
+    cheaper than migrating again), on PostgreSQL migrated afresh."""
+    if not ON_POSTGRESQL:
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), database_url[len("sqlite:///"):])
+    app = create_app(app_config(database_url))
     with app.app_context():
         migrate.upgrade(backup_dir=str(tmp_path / "backups"))
         db.close()
@@ -100,40 +101,6 @@ def client(app):
 def runner(app):
     """A CLI runner."""
     return app.test_cli_runner()
-
-
-def csrf_from(html):
-    """The CSRF token in a rendered page (meta tag or hidden input)."""
-    match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
-        r'name="csrf_token" type="hidden" value="([^"]+)"', html
-    )
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-class Session:
-    """A logged-in browser session: a test client plus its CSRF token."""
-
-    def __init__(self, client, user):
-        self.client = client
-        self.user = user
-        self.token = csrf_from(client.get("/account").get_data(as_text=True))
-
-    def get(self, url, **kw):
-        """GET a page."""
-        return self.client.get(url, **kw)
-
-    def post(self, url, data=None, htmx_target=None, **kw):
-        """POST a form with the CSRF token, optionally as htmx targeting an element id."""
-        headers = kw.pop("headers", {})
-        headers["X-CSRFToken"] = self.token
-        if htmx_target:
-            headers.update({"HX-Request": "true", "HX-Target": htmx_target})
-        return self.client.post(url, data=data or {}, headers=headers, **kw)
-
-    def hx(self, url, target, **kw):
-        """GET as htmx, targeting an element id."""
-        return self.client.get(url, headers={"HX-Request": "true", "HX-Target": target}, **kw)
 
 
 @pytest.fixture
@@ -176,16 +143,23 @@ def bob(login):
     return login("bob@example.com")
 
 
-@contextlib.contextmanager
-def appended_to_static(app, filename, text):
-    """A static file with `text` appended while the block runs (a new version of it), then restored."""
-    path = os.path.join(app.static_folder, filename)
-    with open(path, "rb") as handle:
-        original = handle.read()
-    try:
-        with open(path, "ab") as handle:
-            handle.write(text.encode())
-        yield path
-    finally:
-        with open(path, "wb") as handle:
-            handle.write(original)
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A private Redis on a Unix socket (no TCP port), for as long as one module's tests run."""
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.skip("redis-server is not installed (apt-get install redis-server): the Redis tests are skipped")
+    folder = tmp_path_factory.mktemp("redis")
+    socket = folder / "redis.sock"
+    process = subprocess.Popen([server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no",
+                                "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if socket.exists():
+            break
+        time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("redis-server did not start")
+    yield f"redis+unix://{socket}"
+    process.terminate()
+    process.wait(timeout=10)

@@ -2,10 +2,8 @@
 import datetime
 import re
 
-from conftest import PASSWORD
+from helpers import PASSWORD, add_contact, add_family, capture, text
 from icalendar import Calendar
-from test_people import add_contact, add_family, text
-from test_touches import capture
 
 from journal.db import db, is_sqlite
 from journal.models import User

@@ -2,9 +2,7 @@
 import io
 import re
 
-from conftest import PASSWORD, csrf_from
-from test_people import add_contact
-from test_touches import capture
+from helpers import PASSWORD, add_contact, capture, csrf_from
 
 from journal.models import AuditEvent
 

@@ -1,5 +1,5 @@
 """Accounts: sign up, log in, remember me, log out, password change, CSRF."""
-from conftest import PASSWORD, csrf_from
+from helpers import PASSWORD, csrf_from
 
 from journal.models import User
 

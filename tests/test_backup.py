@@ -2,8 +2,7 @@
 import io
 import json
 
-from test_people import add_contact, add_family, text
-from test_touches import capture
+from helpers import add_contact, add_family, capture, text
 
 from journal.models import Contact, FamilyMember, Gift, Touch, User
 

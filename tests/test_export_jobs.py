@@ -10,8 +10,9 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
-from test_people import add_contact
-from test_touches import capture
+from helpers import add_contact, capture
+from helpers import prepare_export as prepare
+from helpers import until_export_ready as until_ready
 
 from journal import exports, tasks
 from journal.models import AuditEvent, Job, utcnow
@@ -22,25 +23,6 @@ def jobs_dir(app, tmp_path):
     """This test's own jobs folder."""
     app.config["JOBS_DIR"] = str(tmp_path / "jobs")
     return tmp_path / "jobs"
-
-
-def prepare(session, **form):
-    """Ask for an export as htmx does (into #export-progress); return (response, job id)."""
-    response = session.post("/export/prepare", data=form, htmx_target="export-progress")
-    assert response.status_code == 200, response.get_data(as_text=True)
-    job_id = re.search(r'"/export/jobs/(\d+)', response.get_data(as_text=True))
-    return response, job_id.group(1) if job_id else None
-
-
-def until_ready(session, job_id, seconds=60):
-    """Poll the progress fragment as the page does, until it offers the file or fails; return the last fragment."""
-    deadline = time.monotonic() + seconds
-    while True:
-        html = session.hx(f"/export/jobs/{job_id}", "export-progress").get_data(as_text=True)
-        if "Your file is ready" in html or "could not be prepared" in html:
-            return html
-        assert time.monotonic() < deadline, "the export never finished"
-        time.sleep(0.05)
 
 
 def file_link(html):

@@ -4,11 +4,10 @@ import datetime
 import io
 import zipfile
 
+from helpers import add_contact, add_family, capture
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from test_people import add_contact, add_family
-from test_touches import capture
 
 from journal.exports import DANGEROUS, SHEETS, csv_safe, csv_unsafe
 from journal.models import Touch

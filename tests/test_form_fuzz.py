@@ -2,9 +2,9 @@
 writes nothing."""
 import json
 
+from helpers import add_contact, add_family
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_people import add_contact, add_family
 
 from journal.db import db
 

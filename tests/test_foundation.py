@@ -1,7 +1,7 @@
 """The app factory, configuration, operations endpoints and the page shell."""
 import os
 
-from conftest import sqlite_only
+from helpers import sqlite_only
 
 from journal import create_app
 

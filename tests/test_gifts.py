@@ -2,8 +2,7 @@
 import datetime
 from decimal import Decimal
 
-from test_people import add_contact, add_family, text
-from test_touches import capture
+from helpers import add_contact, add_family, capture, text
 
 from journal.models import Contact, FamilyMember, Gesture, Gift, Touch, TouchContact, User, upcoming_dates, uncovered_dates
 

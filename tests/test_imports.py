@@ -10,7 +10,7 @@ import os
 import re
 
 import pytest
-from test_people import add_contact, add_family, text
+from helpers import add_contact, add_family, text
 
 from journal import tasks
 from journal.models import Contact, ContactMethod, FamilyMember, ImportantDate, ImportRow, Job, User, utcnow

@@ -2,9 +2,7 @@
 and changes nothing. New routes are picked up from app.url_map automatically."""
 import json
 
-from test_export_jobs import prepare, until_ready
-from test_people import add_contact, add_family
-from test_touches import capture
+from helpers import add_contact, add_family, capture, prepare_export, until_export_ready
 
 from journal.db import db
 from journal.models import FamilyMember, Gesture, Gift, ImportantDate, Promise, Touch
@@ -35,8 +33,8 @@ def test_every_id_route_refuses_another_users_ids(app, ada, bob):
     capture(ada, [cid], note="private", promise_text="send it", promise_due="2026-12-01", gift_idea="book")
     ada.post(f"/people/{cid}/gestures", data={"text": "Call", "due_on": "2026-12-03"})
     bobs_contact = add_contact(bob, name="Bob's own client", phones="", emails="")
-    _, job_id = prepare(ada, format="xlsx")  # an export prepared in the background
-    until_ready(ada, job_id)
+    _, job_id = prepare_export(ada, format="xlsx")  # an export prepared in the background
+    until_export_ready(ada, job_id)
     with app.app_context():
         ids = {
             "contact_id": cid,

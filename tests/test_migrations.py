@@ -7,7 +7,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import ON_POSTGRESQL, csrf_from
+from helpers import ON_POSTGRESQL, csrf_from
 
 from journal import create_app, migrate
 from journal.db import db, open_database

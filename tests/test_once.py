@@ -10,7 +10,7 @@ import threading
 import uuid
 
 import pytest
-from test_people import CARD, add_contact, text
+from helpers import CARD, add_contact, text
 
 from journal.models import Contact, FamilyMember, FormSubmission, Gesture, Gift, ImportantDate, Promise, utcnow
 

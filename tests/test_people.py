@@ -4,41 +4,9 @@ import logging
 import re
 
 import pytest
+from helpers import CARD, add_contact, add_family, text
 
 from journal.models import Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, Interest
-
-CARD = {
-    "name": "Zoë Martin",
-    "company": "Acme Logistics",
-    "role": "Purchasing manager",
-    "city": "Lyon",
-    "phones": "mobile: +33 6 12 34 56 78\n+33 4 00 00 00 00",
-    "emails": "work: zoe@acme.example",
-    "tags": "key account, Lyon",
-    "interests": "sailing, Lyon FC",
-    "how_we_met": "Trade fair in Hannover",
-    "cadence_days": "30",
-}
-
-
-def add_contact(session, **overrides):
-    """Create a contact through the form; return its id."""
-    response = session.post("/people/new", data={**CARD, **overrides})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    assert session.get(response.headers["Location"]).status_code == 200  # as a browser would, showing the flash
-    return int(response.headers["Location"].rstrip("/").split("/")[-1])
-
-
-def add_family(session, cid, **fields):
-    """Add a family member through the form (as htmx); return the response."""
-    data = {"relation": "child", "name": "Léa", "day": "", "month": "", "year": "", "age": "", "interests": "", "notes": ""}
-    data.update(fields)
-    return session.post(f"/people/{cid}/family", data=data, htmx_target="contact-family")
-
-
-def text(response):
-    return response.get_data(as_text=True)
-
 
 def test_create_contact_stores_everything(app, ada):
     cid = add_contact(ada)

@@ -4,10 +4,8 @@ import random
 import uuid
 
 import pytest
-from conftest import ON_POSTGRESQL
+from helpers import ON_POSTGRESQL, add_contact, capture
 from peewee import Delete, Model, Update
-from test_people import add_contact
-from test_touches import capture
 
 from journal import demo
 from journal.db import db

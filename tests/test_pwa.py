@@ -6,9 +6,9 @@ import re
 import uuid
 
 import brotli
+from helpers import appended_to_static, csrf_from
 
 from journal.models import Contact, Touch
-from tests.conftest import appended_to_static, csrf_from
 
 OUTBOX = {"X-Rapport-Outbox": "1"}
 

@@ -7,9 +7,7 @@ side by side. (With TEST_DATABASE_URL the rest of the suite runs on PostgreSQL o
 import re
 
 import pytest
-from conftest import ON_POSTGRESQL, PG_URL, close_app_database, wipe_postgresql
-from test_people import add_contact, add_family, text
-from test_touches import capture
+from helpers import ON_POSTGRESQL, PG_URL, add_contact, add_family, capture, close_app_database, text, wipe_postgresql
 
 from journal import create_app, migrate
 from journal.db import db

@@ -2,9 +2,10 @@
 end the other browsers, idle sessions expire, and production cookies are Secure, HttpOnly and Lax."""
 import datetime
 
+from helpers import PASSWORD, csrf_from
+
 from journal import create_app
 from journal.models import AuditEvent, User, UserSession
-from tests.conftest import PASSWORD, csrf_from
 
 
 def sign_in(app, email="ada@example.com", remember=False):

@@ -1,6 +1,5 @@
 """The queue behind background jobs (journal/tasks.py): where HUEY_URL points it, and Redis shared by several hosts."""
 import pytest
-from test_throttling import redis_url  # noqa: F401 - a private redis-server for this module
 
 from journal import tasks
 

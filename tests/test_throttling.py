@@ -1,10 +1,7 @@
 """Login and sign-up throttling: per address and per account, 429 with a clear message."""
-import shutil
-import subprocess
-import time
 
 import pytest
-from conftest import PASSWORD, csrf_from
+from helpers import PASSWORD, csrf_from
 
 from journal import create_app, migrate
 from journal.db import db
@@ -97,28 +94,6 @@ def test_without_trusted_proxies_forwarded_headers_are_ignored(throttled):
         from journal.models import AuditEvent
 
         assert {e.ip for e in AuditEvent.select()} == {"10.0.0.1"}
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    """A private Redis on a Unix socket (no TCP port), for as long as this module's tests run."""
-    server = shutil.which("redis-server")
-    if not server:
-        pytest.skip("redis-server is not installed (apt-get install redis-server): the shared rate-limit storage test is skipped")
-    folder = tmp_path_factory.mktemp("redis")
-    socket = folder / "redis.sock"
-    process = subprocess.Popen([server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no",
-                                "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if socket.exists():
-            break
-        time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail("redis-server did not start")
-    yield f"redis+unix://{socket}"
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def test_counts_in_redis_are_shared_by_every_instance(tmp_path, database_url, redis_url):

@@ -1,8 +1,7 @@
 """Today: promises due, people due for a touch, dates in the next 14 days, people needing attention."""
 import datetime
 
-from test_people import add_contact, add_family, text
-from test_touches import capture
+from helpers import add_contact, add_family, capture, text
 
 from journal.models import Contact, Promise, User, due_for_touch, needing_attention, upcoming_dates
 

@@ -3,17 +3,9 @@ import datetime
 import json
 import uuid
 
-from test_people import add_contact, text
+from helpers import add_contact, capture, text
 
 from journal.models import Contact, FamilyMember, ImportantDate, Interest, Promise, Touch, TouchContact
-
-
-def capture(session, contact_ids=(), new=(), htmx=False, **fields):
-    """POST a quick capture; returns the response."""
-    data = {"uuid": fields.pop("uuid", str(uuid.uuid4())), "kind": "visit", "note": "Talked about the new warehouse.",
-            "contact_ids": [str(i) for i in contact_ids], "new_contacts": list(new)}
-    data.update(fields)
-    return session.post("/touches", data=data, htmx_target="capture-form" if htmx else None)
 
 
 def test_capture_stores_a_touch_and_shows_it_on_the_brief(app, ada):

@@ -3,8 +3,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from test_people import add_contact, add_family
-from test_touches import capture
+from helpers import add_contact, add_family, capture
 
 from journal.models import FamilyMember, Gift, Touch
 

@@ -24,7 +24,7 @@ def measure(contacts):
 
     from journal import create_app, demo, migrate
     from journal.models import User
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+    from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, PHONE
     from tests.browser.weight import ServerLog, first_load, wait_for_offline_ready
 
     with tempfile.TemporaryDirectory() as tmp:

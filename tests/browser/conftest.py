@@ -12,24 +12,9 @@ import pytest
 from flask import got_request_exception
 from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
+from .helpers import CHROMIUM, CHROMIUM_ARGS, HERE, PASSWORD, PHONE, sign_up
+
 MISSING = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-# Without the background-networking flags, this closed network refuses Chromium's own
-# connections, many at a time (see DESIGN.md, "Tests").
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-PHONE = "Pixel 7"
-PASSWORD = "correct horse battery"  # the same as tests/conftest.py
 
 
 def chromium_available():
@@ -213,16 +198,6 @@ def password():
 def new_email():
     """A fresh email address for a user signed up through the UI."""
     return f"user-{uuid.uuid4().hex[:8]}@example.com"
-
-
-def sign_up(page, email, password=PASSWORD):
-    """Sign up through the real form; ends on Today."""
-    page.goto("/signup")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_label("Repeat password").fill(password)
-    page.get_by_role("button", name="Sign up").click()
-    page.wait_for_url("/")
 
 
 @pytest.fixture

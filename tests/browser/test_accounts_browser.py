@@ -3,6 +3,8 @@ import re
 
 from playwright.sync_api import expect
 
+from .helpers import assert_clean, assert_only_local
+
 LOGIN_URL = re.compile(r"/login(\?.*)?$")
 
 
@@ -19,20 +21,6 @@ def expect_today(page):
     expect(nav).to_be_visible()
     for name in ("Today", "People", "Search", "Capture a note"):
         expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
-
-
-def assert_only_local(watch, live_server):
-    """Every request the page made went to the live server on 127.0.0.1."""
-    assert watch.requests, "the page made no requests at all"
-    foreign = [url for url in watch.requests if not live_server.is_local(url)]
-    assert foreign == [], f"requests left 127.0.0.1: {foreign}"
-
-
-def assert_clean(watch):
-    """No console errors, no uncaught exceptions and no CSP violations on the current document."""
-    assert watch.console_errors == []
-    assert watch.page_errors == []
-    assert watch.csp_violations() == []
 
 
 def log_in(page, email, password):

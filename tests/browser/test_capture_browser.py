@@ -5,27 +5,40 @@ contact's brief) and the rows in the database through the `app` fixture. Screens
 go to /tmp/browser-shots/ (nothing is asserted on them).
 """
 import datetime
-import json
 import re
 
 from playwright.sync_api import expect
 
-from journal.models import Contact, FamilyMember, ImportantDate, Interest, Promise, Touch, TouchContact
-from tests.browser.test_people_browser import (
+from journal.models import Contact, FamilyMember, ImportantDate, Interest, Promise
+
+from .helpers import (
     EXPECTED_422,
     SameDocument,
     assert_clean,
     assert_only_local,
+    chip,
+    draft,
+    expect_on_brief,
+    leave_a_draft,
+    log_from_brief,
+    note_field,
+    open_capture,
+    pick,
+    save_button,
     seed_contact,
     shot,
+    suggestion,
+    touches_in_db,
     type_into,
     user_of,
+    wait_for_draft_note,
+    wait_ready,
+    who,
 )
 
 ZOE = "Zoë Martin"
 NOTE = "Zoë is moving the warehouse to Lyon in May; worried about the forklift lease."
 PROMISE = "send the brochure"
-DRAFT_KEY = "rapport:drafts"  # a list of drafts, most recent first (static/js/capture.js)
 BRIEF_URL = re.compile(r"/people/(\d+)(#contact-touches)?$")
 
 
@@ -42,101 +55,6 @@ class Taps:
         """Tap `locator` with a finger and count it."""
         locator.tap()
         self.count += 1
-
-
-def open_capture(page):
-    """Open /capture and wait until htmx and our scripts are ready."""
-    page.goto("/capture")
-    wait_ready(page)
-
-
-def wait_ready(page):
-    """Wait for the scripts (deferred) and any type-ahead request to settle."""
-    page.wait_for_load_state("networkidle")
-    assert page.evaluate("typeof window.htmx") == "object", "htmx did not load on the capture screen"
-
-
-def who(page):
-    """The type-ahead search field."""
-    return page.get_by_placeholder("Type a few letters of a name")
-
-
-def note_field(page):
-    """The note textarea."""
-    return page.get_by_label("What happened?")
-
-
-def save_button(page):
-    """The capture form's Save button."""
-    return page.locator("#capture-form").get_by_role("button", name="Save")
-
-
-def suggestion(page, text):
-    """A suggestion row in the type-ahead list."""
-    return page.locator("#contact-suggestions label.suggestion", has_text=text)
-
-
-def chip(page, text):
-    """A chosen person's chip above the search field."""
-    return page.locator("#chosen label.chosen-chip", has_text=text)
-
-
-def pick(page, typed, name):
-    """Type a few letters, tap the suggestion `name`, and check it became a chosen chip."""
-    type_into(who(page), typed)
-    row = suggestion(page, name)
-    expect(row).to_be_visible()
-    row.tap()
-    expect(chip(page, name)).to_be_visible()
-    expect(chip(page, name).locator("input[type=checkbox]")).to_be_checked()
-    expect(page.locator("#contact-suggestions label")).to_have_count(0)
-
-
-def draft(page):
-    """The most recent capture draft kept in localStorage, parsed (or None)."""
-    raw = page.evaluate(f"localStorage.getItem({json.dumps(DRAFT_KEY)})")
-    drafts = [] if raw is None else json.loads(raw)
-    return drafts[0] if drafts else None
-
-
-def wait_for_draft_note(page, text):
-    """Wait until capture.js has stored `text` as the draft's note."""
-    page.wait_for_function(
-        "([key, text]) => { const d = JSON.parse(localStorage.getItem(key) || 'null');"
-        " return !!d && d.length > 0 && d[0].fields && d[0].fields.note === text; }",
-        arg=[DRAFT_KEY, text],
-    )
-
-
-def leave_a_draft(page, typed, name, note):
-    """Open the capture screen, choose `name` (typing `typed`), write `note`, and leave it unsaved."""
-    open_capture(page)
-    pick(page, typed, name)
-    type_into(note_field(page), note)
-    wait_for_draft_note(page, note)
-
-
-def log_from_brief(page, contact_id):
-    """On a contact's brief, tap "+ Log": the capture screen opened for them."""
-    page.goto(f"/people/{contact_id}")
-    page.locator("#contact-touches").get_by_role("link", name="+ Log").tap()
-    expect(page).to_have_url(f"/capture?contact={contact_id}")
-    wait_ready(page)
-
-
-def expect_on_brief(page, contact_id, name):
-    """The page is the contact's brief (the capture redirect lands on the touches anchor)."""
-    expect(page).to_have_url(re.compile(rf"/people/{contact_id}(#contact-touches)?$"))
-    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
-
-
-def touches_in_db(app):
-    """Every stored touch, with the ids of its contacts."""
-    with app.app_context():
-        return [
-            (t, [link.contact_id for link in TouchContact.select().where(TouchContact.touch == t)])
-            for t in Touch.select().order_by(Touch.id)
-        ]
 
 
 def in_future(days):

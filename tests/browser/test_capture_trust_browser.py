@@ -11,9 +11,14 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import Contact, Promise, Touch, TouchContact
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_up
-from tests.browser.test_capture_browser import (
+
+from .helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
     DRAFT_KEY,
+    EXPECTED_OFFLINE,
+    PHONE,
+    assert_clean,
     chip,
     draft,
     expect_on_brief,
@@ -21,13 +26,19 @@ from tests.browser.test_capture_browser import (
     log_from_brief,
     note_field,
     open_capture,
+    outbox_size,
     pick,
+    prepare,
     save_button,
+    seed_contact,
+    shot,
+    sign_up,
     touches_in_db,
+    type_into,
+    user_of,
     wait_ready,
+    wait_until_ready,
 )
-from tests.browser.test_offline_browser import EXPECTED_OFFLINE, outbox_size, prepare, wait_until_ready
-from tests.browser.test_people_browser import assert_clean, seed_contact, shot, type_into, user_of
 
 JAN = "Jan Kowalski"
 ZOE = "Zoë Martin"

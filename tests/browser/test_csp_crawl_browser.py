@@ -3,8 +3,7 @@ shows zero Content-Security-Policy violations, no console errors and no request 
 import re
 from urllib.parse import urldefrag, urlsplit
 
-from tests.browser.test_people_browser import assert_only_local
-from tests.browser.test_weight_and_a11y_browser import seed_demo
+from .helpers import assert_only_local, seed_demo
 
 # Links that act or download rather than show a page.
 SKIP = re.compile(r"^/(logout|export\.|calendar/|backup\.|static/)|/delete$|\.(ics|xlsx|csv|zip|json)$")

@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 
 from journal import job_files, tasks
 from journal.models import Job, User, utcnow
-from tests.browser.test_people_browser import assert_clean, shot
-from tests.browser.test_weight_and_a11y_browser import seed_demo
+from .helpers import assert_clean, seed_demo, shot
 
 
 @pytest.fixture(autouse=True)

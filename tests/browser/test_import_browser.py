@@ -3,7 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import Contact
-from tests.browser.test_people_browser import assert_clean
+from .helpers import assert_clean
 
 
 @pytest.fixture(autouse=True)

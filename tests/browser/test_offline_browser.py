@@ -10,26 +10,29 @@ import time
 
 from playwright.sync_api import expect
 
+from helpers import appended_to_static  # tests/helpers.py
+
 from journal.models import Contact, Gift, Promise, Touch
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, PHONE, sign_up
-from tests.browser.test_people_browser import assert_clean, seed_contact, shot, type_into, user_of
-from tests.conftest import appended_to_static
+
+from .helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    EXPECTED_OFFLINE,
+    PASSWORD,
+    PHONE,
+    assert_clean,
+    outbox_size,
+    prepare,
+    shot,
+    sign_up,
+    type_into,
+    user_of,
+    wait_for_js,
+    wait_for_service_worker,
+    wait_until_ready,
+)
 
 NOTE = "Léa passed her violin exam; they move the warehouse to Lyon in May."
-EXPECTED_OFFLINE = (r"ERR_INTERNET_DISCONNECTED", r"Failed to load resource", r"status of 4\d\d")
-
-
-def wait_for_service_worker(page):
-    """Wait until the service worker controls the page and has kept the capture screen."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
-    page.wait_for_function(
-        "caches.open('rapport-pages').then(c => c.match('/capture')).then(r => !!r)", timeout=15000, polling=200
-    )
-
-
-def wait_until_ready(page):
-    """Wait for the deferred scripts."""
-    page.wait_for_function("typeof window.htmx === 'object' && typeof window.RapportOutbox === 'object'")
 
 
 def touches_with(app, email, note):
@@ -37,11 +40,6 @@ def touches_with(app, email, note):
     with app.app_context():
         user = user_of(app, email)
         return list(Touch.select().where((Touch.user == user.id) & (Touch.note == note)))
-
-
-def outbox_size(page):
-    """How many notes wait in this phone's IndexedDB outbox."""
-    return page.evaluate("RapportOutbox.all().then(items => items.length)")
 
 
 def capture_offline(page, context, contact_name, note=NOTE, promise="", gift=""):
@@ -65,20 +63,6 @@ def capture_offline(page, context, contact_name, note=NOTE, promise="", gift="")
     expect(page.locator(".flash", has_text="Saved on this phone, will sync")).to_be_visible()
     expect(page.locator("[data-outbox-count]")).to_have_text(re.compile(r"^1 note unsynced"))
     assert outbox_size(page) == 1
-
-
-def prepare(page, app, email, name="Zoë Martin"):
-    """A contact, its brief viewed online (so the phone knows them), and the service worker in place."""
-    contact_id = seed_contact(app, email, name=name)
-    page.goto(f"/people/{contact_id}")
-    wait_until_ready(page)
-    wait_for_service_worker(page)
-    page.goto(f"/people/{contact_id}")  # now through the service worker, which keeps it
-    wait_until_ready(page)
-    page.wait_for_function(
-        f"caches.open('rapport-pages').then(c => c.match('/people/{contact_id}')).then(r => !!r)", polling=200
-    )
-    return contact_id
 
 
 def test_installable(playwright, live_server, tmp_path, new_email):
@@ -271,9 +255,9 @@ def test_a_new_version_takes_over_and_removes_the_old_files(page, live_server, a
     before = page.evaluate("caches.keys()")
     with appended_to_static(app, "css/app.css", "\n/* a new version */\n"):
         page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
-        page.wait_for_function(
-            f"caches.keys().then(k => k.filter(n => n.startsWith('rapport-static-')).length === 1 && "
-            f"!k.includes({[n for n in before if n.startswith('rapport-static-')][0]!r}))", polling=200, timeout=15000)
+        wait_for_js(page, "old => caches.keys().then(k => k.filter(n => n.startsWith('rapport-static-')).length === 1"
+                          " && !k.includes(old))", [n for n in before if n.startswith('rapport-static-')][0],
+                    what="the new service worker to replace the old static cache")
         page.reload()
         wait_until_ready(page)
         # The page now uses the new file, from the new cache.
@@ -289,8 +273,8 @@ def test_another_user_on_the_same_phone_does_not_see_the_last_users_pages(page, 
     context.clear_cookies()
     sign_up(page, "someone-else@example.com")
     wait_until_ready(page)
-    page.wait_for_function("caches.open('rapport-pages').then(c => c.match('/people/%d')).then(r => !r)" % contact_id,
-                           polling=200)
+    wait_for_js(page, "path => caches.open('rapport-pages').then(c => c.match(path)).then(r => !r)",
+                f"/people/{contact_id}", what="the last user's kept brief to be gone")
     context.set_offline(True)
     page.goto(f"/people/{contact_id}")
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()

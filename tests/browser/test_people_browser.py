@@ -5,7 +5,6 @@ checks what the user sees, and where useful the rows in the database through the
 Screenshots for a human review go to /tmp/browser-shots/ (nothing is asserted on them).
 """
 import datetime
-import os
 import random
 import re
 
@@ -13,113 +12,25 @@ import pytest
 from playwright.sync_api import expect
 
 from journal import demo
-from journal.models import Contact, ContactMethod, FamilyMember, ImportantDate, Interest, User
+from journal.models import Contact, ContactMethod, FamilyMember, ImportantDate, Interest
 
-SHOTS = "/tmp/browser-shots"
-NAME = "Jan Kowalski"
-BRIEF_URL = re.compile(r"/people/(\d+)$")
+from .helpers import (
+    BRIEF_URL,
+    EXPECTED_422,
+    NAME,
+    SameDocument,
+    assert_clean,
+    assert_only_local,
+    seed_contact,
+    shot,
+    type_into,
+    user_of,
+)
+
 LIST_URL = re.compile(r"/people/$")
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-
-def shot(page, name):
-    """A viewport-sized (phone-sized) screenshot for a human review; never asserted on."""
-    os.makedirs(SHOTS, exist_ok=True)
-    # caret="initial": hiding the caret makes Playwright inject a <style>, which our CSP rightly blocks.
-    page.screenshot(path=os.path.join(SHOTS, name), caret="initial")
-
-
-def type_into(locator, text):
-    """Tap a field, clear it and type `text` key by key."""
-    locator.tap()
-    locator.fill("")
-    locator.press_sequentially(text)
-
-
-def assert_only_local(watch, live_server):
-    """Every request the page made went to the live server on 127.0.0.1."""
-    assert watch.requests, "the page made no requests at all"
-    foreign = [url for url in watch.requests if not live_server.is_local(url)]
-    assert foreign == [], f"requests left 127.0.0.1: {foreign}"
-
-
-def assert_clean(watch, allow=()):
-    """No console errors (except those matching a pattern in `allow`), no uncaught exceptions, no CSP violations."""
-    errors = [e for e in watch.console_errors if not any(re.search(p, e) for p in allow)]
-    assert errors == []
-    assert watch.page_errors == []
-    assert watch.csp_violations() == []
-
-
-# Chromium logs every non-2xx subresource response to the console; a 422 is the expected validation answer.
-EXPECTED_422 = r"status of 422"
-
-
-class SameDocument:
-    """Proves an action happened without a page load: a marker on window survives, no document request."""
-
-    def __init__(self, page):
-        self.page = page
-        self.documents = []
-        self.url = None
-
-    def _request(self, request):
-        if request.resource_type == "document":
-            self.documents.append(request.url)
-
-    def __enter__(self):
-        self.url = self.page.url
-        self.page.evaluate("window.__sameDocument = 'still here'")
-        self.page.on("request", self._request)
-        return self
-
-    def __exit__(self, *exc):
-        self.page.remove_listener("request", self._request)
-        if exc[0] is None:
-            self.check()
-        return False
-
-    def check(self):
-        """Assert that nothing navigated since the start."""
-        assert self.page.evaluate("window.__sameDocument") == "still here", "the page was reloaded"
-        assert self.documents == [], f"full page loads happened: {self.documents}"
-        assert self.page.url == self.url
-
-
-def user_of(app, email):
-    """The User row signed up through the UI."""
-    with app.app_context():
-        user = User.by_email(email)
-        assert user is not None
-        return user
-
-
-def seed_contact(app, email, name=NAME, full=False):
-    """Store a contact for the signed-up user; `full` adds phones, emails, tags, interests, family and dates."""
-    with app.app_context():
-        user = User.by_email(email)
-        contact = Contact(
-            user=user.id, name=name, company="Acme Logistics", role="Buyer", city="Lyon",
-            how_we_met="Trade fair in Hannover" if full else "", cadence_days=30 if full else None,
-        )
-        contact.save()
-        contact.set_methods("phone", [("mobile", "+33 6 12 34 56 78")])
-        contact.set_methods("email", [("work", "jan@acme.example")])
-        if full:
-            contact.set_methods("phone", [("mobile", "+33 6 12 34 56 78"), ("office", "+33 4 78 00 00 00")])
-            contact.set_methods("email", [("work", "jan@acme.example"), ("home", "jan@home.example")])
-            contact.set_tags(["key account", "VIP"])
-            contact.set_interests(["sailing", "Lyon FC"])
-            member = FamilyMember.create(user=user.id, contact=contact, relation="child", name="Hugo")
-            contact.set_interests(["football"], family_member=member)
-            ImportantDate.create(user=user.id, contact=contact, family_member=member, kind="birthday",
-                                 year=2015, month=5, day=9)
-            ImportantDate.create(user=user.id, contact=contact, kind="birthday", year=1980, month=3, day=14)
-            ImportantDate.create(user=user.id, contact=contact, kind="custom", label="Company founded",
-                                 year=1999, month=9, day=1)
-        return contact.id
 
 
 def contact_in_db(app, contact_id):

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from journal import demo
 from journal.models import User
 
-from .test_people_browser import BRIEF_URL, assert_clean, assert_only_local, seed_contact, shot, type_into
+from .helpers import BRIEF_URL, assert_clean, assert_only_local, seed_contact, shot, type_into
 
 
 def test_three_letters_put_the_right_person_on_top(watch, signed_in_page, live_server, app, new_email):

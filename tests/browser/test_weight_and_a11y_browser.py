@@ -1,27 +1,15 @@
 """On a phone: the first load of Today fits 60 KB compressed, a repeat visit fetches no static file, and
 axe-core (vendored, 4.14.1) finds no serious or critical accessibility violation on the main screens."""
-import datetime
 import os
-import random
 
 import pytest
 from playwright.sync_api import expect
 
-from journal import demo
-from journal.models import Contact, User
-from tests.browser.conftest import HERE, sign_up
-from tests.browser.weight import ServerLog, first_load, wait_for_offline_ready
+from .helpers import HERE, seed_demo, sign_up
+from .weight import ServerLog, first_load, wait_for_offline_ready
 
 AXE = os.path.join(HERE, "vendor", "axe-core-4.14.1", "axe.min.js")
 BUDGET = 60 * 1024
-
-
-def seed_demo(app, email, contacts=200):
-    """The `make demo` journal (200 people with families, touches, promises and gifts) for this user."""
-    with app.app_context():
-        user = User.by_email(email)
-        demo.write(user, demo.generate(random.Random(1), contacts, datetime.date.today()))
-        return [c.id for c in Contact.for_user(user).order_by(Contact.id).limit(3)]
 
 
 def test_first_load_of_today_fits_the_budget_and_a_repeat_visit_fetches_no_static_file(

@@ -3,6 +3,8 @@ files a repeat visit still fetches from the server. Shared by the browser test a
 from flask import request_started
 from flask import request as flask_request
 
+from .helpers import wait_for_controller, wait_for_js
+
 
 class ServerLog:
     """The paths the live server was asked for, while the `with` block runs."""
@@ -38,7 +40,6 @@ def first_load(context, url):
 
 def wait_for_offline_ready(page):
     """Wait until the service worker controls the page and has its static files."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
-    page.wait_for_function(
-        "caches.keys().then(names => names.some(n => n.indexOf('rapport-static-') === 0))", timeout=15000, polling=200
-    )
+    wait_for_controller(page)
+    wait_for_js(page, "() => caches.keys().then(names => names.some(n => n.indexOf('rapport-static-') === 0))",
+                what="the service worker to keep the static files")
