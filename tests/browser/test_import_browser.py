@@ -3,7 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import Contact
-from .helpers import assert_clean
+from .helpers import assert_clean, shot
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +24,11 @@ def test_a_csv_is_previewed_then_imported(watch, signed_in_page, live_server, ap
     page.get_by_role("button", name="Preview").tap()
     expect(page.get_by_text("2 people in team.csv")).to_be_visible()
     expect(page.get_by_text("“not-an-email” is not an email address.")).to_be_visible()
+    shot(page, "import-preview.png")
     page.get_by_role("button", name="Import 1").tap()
     expect(page.get_by_text("Imported 1 person.")).to_be_visible()
     expect(page.get_by_text("1 row was left out")).to_be_visible()
+    shot(page, "import-done.png")
     assert len(confirm_posts) == 1 and confirm_posts[0].startswith("csrf_token=") and "&" not in confirm_posts[0]
     with app.app_context():
         assert [c.name for c in Contact.select()] == ["Zoë Martin"]
