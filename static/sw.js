@@ -13,7 +13,11 @@ var KEPT_AT = "X-Rapport-Kept-At";
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(STATIC)
-      .then(function (cache) { return cache.addAll(PRECACHE); })
+      // Without cookies: these answers are the same for everyone, and a Set-Cookie in one (the offline page
+      // renders a CSRF token for an empty session) must not replace a session signed in meanwhile.
+      .then(function (cache) {
+        return cache.addAll(PRECACHE.map(function (url) { return new Request(url, { credentials: "omit" }); }));
+      })
       .then(keepCapture)
       .then(function () { return self.skipWaiting(); })
   );
