@@ -34,6 +34,7 @@ def create_app(test_config=None):
     from . import (auth, backup, calendar, capture, export_jobs, exports, gestures, gifts, imports, ops, people,
                    promises, pwa, search, tasks, today, touches)
 
+    app.session_interface = auth.SessionCookie()
     for blueprint in (ops.bp, auth.bp, today.bp, people.bp, search.bp, capture.bp, touches.bp, promises.bp,
                       gifts.bp, gestures.bp, exports.bp, calendar.bp, backup.bp, imports.bp, pwa.bp, export_jobs.bp):
         app.register_blueprint(blueprint)

@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, jsonify, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
@@ -83,6 +84,24 @@ def load_user(login_id):
     return User.from_login_id(login_id)
 
 
+def from_background():
+    """True for the service worker's own fetch (static/sw.js keeps pages with it), not the user asking for a page."""
+    return request.headers.get("X-Rapport-Background") == "1"
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed session cookie, never set by an answer to the service worker's background fetch.
+
+    That fetch carries the cookie it was sent with: its answer (a redirect to the login page re-saves the anonymous
+    session) could land after a sign-up's and replace the new signed-in session, signing the user out.
+    """
+
+    def save_session(self, app, session, response):
+        """Save the session as Flask does, except for a background fetch."""
+        if not from_background():
+            super().save_session(app, session, response)
+
+
 @login_manager.unauthorized_handler
 def unauthorized():
     """Send anonymous visitors to the login page; htmx requests get HX-Redirect, not a 302."""
@@ -96,7 +115,7 @@ def unauthorized():
         back = parts.path + (f"?{parts.query}" if parts.query else "") if current else None
         target = url_for("auth.login", next=safe_next(back, None))
         return "", 401, {"HX-Redirect": target}
-    if request.headers.get("X-Rapport-Background") != "1":
+    if not from_background():
         # The service worker's background fetch (static/sw.js) is not the user asking for a page: a message
         # left for it would greet the user on the first page after logging in.
         flash(login_manager.login_message, login_manager.login_message_category)
