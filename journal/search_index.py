@@ -90,22 +90,6 @@ class SearchIndex(FTS5Model):
         return f'scope:"u{user.id}k{kind}" AND {{title body}}: ({query})'
 
 
-@prepared
-def _match_count(scoped, at_most):
-    """How many rows match, counting no further than `at_most`."""
-    matches = SearchIndex.select(SearchIndex.rowid).where(SearchIndex.match(scoped)).limit(at_most)
-    return Select([matches.alias("matches")], [fn.COUNT(SQL("1"))]).tuples()
-
-
-@prepared(fixed=("ranked",))
-def _group_rows(ranked, scoped, limit):
-    """The matching rows with a snippet, best first (bm25, names weighing ten times notes) or newest first."""
-    snippet = fn.snippet(SearchIndex._meta.entity, 5, START, END, "…", 14).alias("snippet")
-    order = SearchIndex.bm25(0, 0, 0, 0, 10.0, 1.0) if ranked else SearchIndex.rowid.desc()
-    return (SearchIndex.select(SearchIndex.rowid, SearchIndex.ref_id, SearchIndex.contact_id, SearchIndex.label, snippet)
-            .where(SearchIndex.match(scoped)).order_by(order).limit(limit).dicts())
-
-
 def contact_ids_matching(user, text, limit=20000):
     """Ids of the user's contacts that anything matching `text` belongs to (for exporting a search)."""
     engine = backend()
