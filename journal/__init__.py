@@ -6,6 +6,9 @@ from flask import Flask
 from . import config
 
 
+from .web import TypedRequest
+
+
 def create_app(test_config=None):
     """Create and configure the Flask app (flaskr-style factory)."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -15,6 +18,7 @@ def create_app(test_config=None):
         template_folder=os.path.join(root, "templates"),
         static_folder=os.path.join(root, "static"),
     )
+    app.request_class = TypedRequest
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path, test_config or {}))
 

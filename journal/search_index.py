@@ -7,6 +7,7 @@ from playhouse.sqlite_ext import FTS5Model, SearchField
 
 from .db import db, is_sqlite
 from .prepared import prepared
+from .search_query import parse, wanted_words
 from .text import fold
 
 # Group order on the results page, and the kind number each source row has in the index.
@@ -39,17 +40,17 @@ class SearchIndex(FTS5Model):
         database = db
         table_name = "search_index"
 
-    @classmethod
-    def match_query(cls, text):
-        """A safe FTS5 query for what was typed, the last word matching as a prefix."""
-        text = fold(text).strip()
-        if not text:
-            return None
-        # Prefix-match the word being typed ("viol" finds violin), unless it is closed by a quote.
-        if re.search(r"\w$", text):
-            text += "*"
-        query = cls.web_query(text)
-        return None if query == '""' else query
+    @staticmethod
+    def match_query(text):
+        """A safe FTS5 query for what was typed (journal/search_query.py), or None when nothing can match."""
+        def term(t):
+            return '"' + " ".join(t.words) + '"' + ("*" if t.prefix else "")
+
+        alternatives = []
+        for alternative in parse(text):
+            expression = "(" + " AND ".join(term(t) for t in alternative.include) + ")"
+            alternatives.append("(" + expression + "".join(f" NOT {term(t)}" for t in alternative.exclude) + ")")
+        return " OR ".join(alternatives) or None
 
     @classmethod
     def any_in(cls, user, kinds, query):
@@ -115,26 +116,34 @@ class PostgresSearch:
 
     @staticmethod
     def match_query(text):
-        """(websearch part, prefix word) for what was typed, or None when nothing can match."""
-        text = (text or "").strip()
-        last = re.search(r"(\w+)$", text)
-        rest = text[: last.start()] if last else text
-        if not re.search(r"\w", rest) and not last:
-            return None
-        return (rest if re.search(r"\w", rest) else "", last.group(1) if last else "")
+        """The parsed query (journal/search_query.py), or None when nothing can match."""
+        return parse(text) or None
 
     @staticmethod
     def _tsquery(query):
-        """SQL and parameters of the tsquery: websearch syntax, the last word as a prefix."""
-        rest, prefix = query
+        """SQL and parameters of the tsquery: each term split into words by PostgreSQL's own parser, the
+        alternatives joined with ||, exclusions with && !!, a prefix term ending in :*."""
+        def term(t):
+            if not t.prefix:
+                return "phraseto_tsquery('simple', rapport_fold(%s))", [t.text]
+            last = "to_tsquery('simple', quote_literal(rapport_fold(%s)) || ':*')"
+            if len(t.words) == 1:
+                return last, [t.words[0]]
+            return f"tsquery_phrase(phraseto_tsquery('simple', rapport_fold(%s)), {last})", [" ".join(t.words[:-1]), t.words[-1]]
+
         parts, params = [], []
-        if rest:
-            parts.append("websearch_to_tsquery('simple', rapport_fold(%s))")
-            params.append(rest)
-        if prefix:
-            parts.append("to_tsquery('simple', quote_literal(rapport_fold(%s)) || ':*')")
-            params.append(prefix)
-        return " && ".join(parts), params
+        for alternative in query:
+            pieces = []
+            for t in alternative.include:
+                sql, args = term(t)
+                pieces.append(sql)
+                params += args
+            for t in alternative.exclude:
+                sql, args = term(t)
+                pieces.append(f"!!({sql})")
+                params += args
+            parts.append("(" + " && ".join(pieces) + ")")
+        return "(" + " || ".join(parts) + ")", params
 
     @classmethod
     def group(cls, user, kind, query, limit):
@@ -178,7 +187,7 @@ def marked(text):
 
 def highlight_words(label, query_text):
     """Mark the words of a raw label that start with a typed word (accents and case ignored)."""
-    terms = [t for t in re.findall(r"\w+", fold(query_text)) if t]
+    terms = wanted_words(query_text)
     if not terms:
         return escape(label)
     out = []

@@ -7,6 +7,16 @@ _FOLD = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "�
                        "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
 
 
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. Nobody types them: they come from pasted
+# terminal output, broken clients or an attacker, and NUL breaks full-text queries and PostgreSQL text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(text):
+    """`text` without control characters (tabs and line breaks stay)."""
+    return _CONTROLS.sub("", text)
+
+
 def fold(text):
     """Lower-case `text` and strip its accents: "Łukasz Żółć" -> "lukasz zolc"."""
     decomposed = unicodedata.normalize("NFKD", (text or "").translate(_FOLD))

@@ -1,10 +1,12 @@
 """Request helpers shared by every blueprint: fragment-or-page rendering, owner checks, redirects."""
 from urllib.parse import urlsplit
 
-from flask import abort, make_response, render_template, request
+from flask import Request, abort, make_response, render_template, request
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from .extensions import htmx
+from .text import without_controls
 
 
 def render(template, partials=None, status=200, **context):
@@ -20,6 +22,33 @@ def render(template, partials=None, status=200, **context):
     response.vary.add("HX-Request")
     response.vary.add("HX-Target")
     return response
+
+
+class TypedParameters(ImmutableMultiDict):
+    """Query-string and form parameters without control characters: every route reads what a person could type."""
+
+    def __init__(self, mapping=None):
+        if mapping is None:
+            super().__init__()
+            return
+        if isinstance(mapping, MultiDict):
+            pairs = mapping.items(multi=True)
+        elif isinstance(mapping, dict):
+            pairs = [(k, v) for k, vs in mapping.items() for v in (vs if isinstance(vs, (list, tuple)) else [vs])]
+        else:
+            pairs = mapping
+        super().__init__([(_typed(k), _typed(v)) for k, v in pairs])
+
+
+def _typed(value):
+    """A parameter's text without control characters; uploads (FileStorage) as they are."""
+    return without_controls(value) if isinstance(value, str) else value
+
+
+class TypedRequest(Request):
+    """Flask's request, with its args and form as TypedParameters (Werkzeug's parameter_storage_class)."""
+
+    parameter_storage_class = TypedParameters
 
 
 # The largest integer SQLite stores (PostgreSQL's bigint too): a larger id cannot even be looked up.
@@ -52,6 +81,8 @@ def safe_next(target, default):
         return default
     target = target.strip()
     parts = urlsplit(target)
+    if target != without_controls(target) or any(ch in target for ch in "\t\r\n"):
+        return default  # a header-splitting attempt, never a page of ours
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     return target

@@ -1,4 +1,5 @@
 """Accounts: sign up, log in, remember me, log out, password change, CSRF."""
+import pytest
 from helpers import PASSWORD, csrf_from
 
 from journal.models import User
@@ -113,6 +114,16 @@ def test_safe_next_redirect(client, make_user):
         other = client.application.test_client()
         response = _login(other, "ada@example.com", PASSWORD, next_url=evil)
         assert response.headers["Location"] == "/", evil
+
+
+@pytest.mark.parametrize("evil", ["/%0D%0ASet-Cookie:%20x=1", "/people/%0Aevil", "/%00", "/people/%09x", "/%7F"])
+def test_a_next_with_control_characters_is_treated_as_absent(client, make_user, evil):
+    """A header-splitting `next` is ignored: the login goes on to Today, no cookie is planted, no server error."""
+    make_user("ada@example.com")
+    response = _login(client, "ada@example.com", PASSWORD, next_url=evil)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert not any(c.startswith("x=") for c in response.headers.getlist("Set-Cookie"))
 
 
 def test_logout_is_post_only_and_clears_site_data(ada):

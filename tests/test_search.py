@@ -195,3 +195,61 @@ def test_exporting_a_search_finds_the_same_people(ada, journal):
     page = text(ada.get("/export?q=viol"))
     assert "People found by “viol”" in page and "1 person," in page
     assert "0 people," in text(ada.get("/export?q=nothingmatches"))
+
+
+def groups(response):
+    """The result groups' titles, in order."""
+    return re.findall(r'<h2[^>]*>([^<]+)</h2>', text(response))
+
+
+def test_or_finds_either_word(ada, journal):
+    """`OR` (as typed, in capitals) combines two searches; lower-case "or" is only a word."""
+    found = search(ada, "warehouse OR brochure")
+    assert {"Their world", "Promises"} <= set(groups(found)), groups(found)
+    assert {"Zoë Martin", "Łukasz Nowak"} <= set(names(search(ada, "acme OR nordlicht")))
+    assert names(search(ada, "acme OR nordl")) == ["Zoë Martin", "Łukasz Nowak"] or \
+        set(names(search(ada, "acme OR nordl"))) == {"Zoë Martin", "Łukasz Nowak"}  # the last word is still a prefix
+    assert names(search(ada, "acme or nordlicht")) == []
+
+
+def test_minus_excludes_a_word(ada, journal):
+    assert "Their world" in groups(search(ada, "warehouse -paris"))
+    assert "Their world" not in groups(search(ada, "warehouse -lyon"))
+    assert names(search(ada, "acme -zoe")) == []
+
+
+def test_quoted_phrase_matches_words_in_that_order(ada, journal):
+    assert "Their world" in groups(search(ada, '"second warehouse"'))
+    assert "Their world" not in groups(search(ada, '"warehouse second"'))
+    assert "Their world" in groups(search(ada, '"SECOND Warehouse"'))
+
+
+@pytest.mark.parametrize("q", ["a\x00b", "zoe\x00", "\x00", "zo\x01\x02e", "\x1b[31mzoe", "zoe\x7f", "\u0085zoe"])
+def test_control_characters_in_what_is_typed_never_break_a_page(ada, journal, q):
+    """NUL and other control characters are dropped from every query: search, the exports of a search, capture."""
+    assert search(ada, q).status_code == 200
+    assert ada.get("/search", query_string={"q": q}).status_code == 200
+    for url in ("/export", "/export.xlsx", "/export.csv", "/export.zip"):
+        assert ada.get(url, query_string={"q": q}).status_code == 200, url
+    assert ada.get("/capture/contacts", query_string={"q": q}).status_code == 200
+    assert ada.get("/people/", query_string={"tag": q}).status_code == 200
+    assert ada.post("/export/prepare", data={"q": q, "format": "csv"}).status_code < 500
+    if q in ("zoe\x00", "zo\x01\x02e", "zoe\x7f", "\u0085zoe"):
+        assert names(search(ada, q)) == ["Zoë Martin"]
+
+
+def test_the_typed_query_is_parsed_the_same_for_both_backends():
+    """Phrases, exclusions, OR, NOT, the prefix being typed, and inputs that can match nothing."""
+    from journal.search_query import parse, wanted_words
+
+    [only] = parse('Zoë "new  Warehouse" -lyon -"bad news" NOT paris viol')
+    assert [t.words for t in only.include] == [("zoe",), ("new", "warehouse"), ("viol",)]
+    assert [t.words for t in only.exclude] == [("lyon",), ("bad", "news"), ("paris",)]
+    assert [t.prefix for t in only.include] == [False, False, True]
+    assert [len(a.include) for a in parse("acme OR nordlicht OR")] == [1, 1]
+    assert parse('"second wareh')[0].include[0].prefix  # a phrase still being typed
+    assert not parse('"second warehouse"')[0].include[0].prefix
+    assert parse("o'brien")[0].include[0].words == ("o", "brien")
+    for nothing in ("", "-lyon", "OR", "OR NOT", "++", '"', "\x00", "- -"):
+        assert parse(nothing) == [], nothing
+    assert wanted_words("acme -lyon OR zoe") == ["acme", "zoe"]
