@@ -15,7 +15,7 @@ from .db import db
 from .exports import SHEETS, csv_unsafe
 from .models import RELATIONS, Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, too_long
 from .people.forms import parse_methods
-from .text import only_digits, split_list
+from .text import only_digits, split_list, without_controls
 
 MAX_ROWS = 20000
 STEP = 200  # rows between two progress reports; the people of one step are written in one transaction
@@ -49,7 +49,10 @@ class Row:
 def parse_csv(text):
     """Rows of a CSV in the export's Contacts columns."""
     reader = csv.DictReader(io.StringIO(text))
-    headers = reader.fieldnames or []
+    try:
+        headers = reader.fieldnames or []
+    except csv.Error:
+        raise ImportError_("This CSV's first line is not a row of column names. Use Rapport's own contacts export.")
     if "name" not in headers:
         raise ImportError_("This CSV has no “name” column. Use the columns of Rapport's own contacts export.")
     unknown = [h for h in headers if h not in SHEETS["Contacts"]]
@@ -57,22 +60,30 @@ def parse_csv(text):
         raise ImportError_(f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown[:5])}. "
                            "Use the columns of Rapport's own contacts export.")
     rows = []
-    for number, record in enumerate(reader, start=2):
-        if number > MAX_ROWS + 1:
-            raise ImportError_(f"A file can hold at most {MAX_ROWS} people.")
-        values = {k: csv_unsafe((v or "").strip()) for k, v in record.items() if k}
-        row = Row(number, {attr: values.get(col, "") for col, attr in CSV_FIELDS.items()})
-        row.phones, row.emails = parse_methods(values.get("phones", "")), parse_methods(values.get("emails", ""))
-        row.tags, row.interests = split_list(values.get("tags", "")), split_list(values.get("interests", ""))
-        row.family = _parse_family(values.get("family", ""), row)
-        cadence = values.get("keep in touch (days)", "")
-        if cadence:
-            if cadence.isdigit() and 1 <= int(cadence) <= 3650:
-                row.cadence = int(cadence)
-            else:
-                row.errors.append(f"“{cadence}” is not a number of days between 1 and 3650.")
-        rows.append(row)
+    try:
+        for number, record in enumerate(reader, start=2):
+            rows.append(_csv_row(number, record))
+    except csv.Error as problem:
+        raise ImportError_(f"Line {reader.line_num} of this CSV could not be read ({problem}); nothing was imported.")
     return rows
+
+
+def _csv_row(number, record):
+    """One CSV record as a Row, with what is wrong with it."""
+    if number > MAX_ROWS + 1:
+        raise ImportError_(f"A file can hold at most {MAX_ROWS} people.")
+    values = {k: csv_unsafe((v or "").strip()) for k, v in record.items() if k}
+    row = Row(number, {attr: values.get(col, "") for col, attr in CSV_FIELDS.items()})
+    row.phones, row.emails = parse_methods(values.get("phones", "")), parse_methods(values.get("emails", ""))
+    row.tags, row.interests = split_list(values.get("tags", "")), split_list(values.get("interests", ""))
+    row.family = _parse_family(values.get("family", ""), row)
+    cadence = values.get("keep in touch (days)", "")
+    if cadence:
+        if cadence.isdigit() and 1 <= int(cadence) <= 3650:
+            row.cadence = int(cadence)
+        else:
+            row.errors.append(f"“{cadence}” is not a number of days between 1 and 3650.")
+    return row
 
 
 def _parse_family(text, row):
@@ -262,6 +273,7 @@ def read_upload(data, filename):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportError_("The file is not UTF-8 text. Save it as CSV UTF-8 or export the vCards again.")
+    text = without_controls(text)  # a stray NUL or escape code is nobody's data, and the CSV reader stops at NUL
     if not text.strip():
         raise ImportError_("The file is empty.")
     if is_vcard(filename) or text.lstrip().upper().startswith("BEGIN:VCARD"):

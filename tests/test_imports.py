@@ -281,3 +281,10 @@ def test_old_imports_are_swept_with_their_rows_and_file(app, ada, jobs_dir):
         assert Job.select().count() == 0 and ImportRow.select().count() == 0
     assert os.listdir(jobs_dir) == []
     assert ada.post(confirm_url(preview), data={"skip_duplicates": "1"}).status_code == 404
+
+
+def test_the_old_two_step_form_fields_are_refused_with_a_message(ada):
+    """`confirm=1&payload=YQ` (the old preview's base64 round trip, bad base64) is a missing file now: 422, no 500."""
+    response = ada.post("/import", data={"confirm": "1", "payload": "YQ"})
+    assert response.status_code == 422
+    assert "Choose a .csv or .vcf file." in response.get_data(as_text=True)
