@@ -6,7 +6,7 @@ from flask import Flask
 from . import config
 
 
-from .web import TypedRequest
+from .web import TypedRequest, TypedSegment
 
 
 def create_app(test_config=None):
@@ -19,6 +19,7 @@ def create_app(test_config=None):
         static_folder=os.path.join(root, "static"),
     )
     app.request_class = TypedRequest
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TypedSegment
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path, test_config or {}))
 

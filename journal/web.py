@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import Request, abort, make_response, render_template, request
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.routing import BaseConverter
 
 from .extensions import htmx
 from .text import without_controls
@@ -49,6 +50,12 @@ class TypedRequest(Request):
     """Flask's request, with its args and form as TypedParameters (Werkzeug's parameter_storage_class)."""
 
     parameter_storage_class = TypedParameters
+
+
+class TypedSegment(BaseConverter):
+    """The default URL segment converter, refusing control characters: such a URL is no page of ours (404)."""
+
+    regex = r"[^/\x00-\x1f\x7f-\x9f]+"
 
 
 # The largest integer SQLite stores (PostgreSQL's bigint too): a larger id cannot even be looked up.
