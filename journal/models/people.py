@@ -294,8 +294,8 @@ class ImportantDate(OwnedModel):
 
     @property
     def partial(self):
-        """The date as a PartialDate."""
-        return PartialDate(self.year, self.month, self.day, self.year_approximate)
+        """The date as a PartialDate (an impossible stored day reads as its month's last day)."""
+        return PartialDate.of(self)
 
     def title(self, family_by_id, contact):
         """What the date is: "Léa's birthday", "Anniversary", "Company founded"."""
