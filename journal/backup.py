@@ -1,5 +1,6 @@
 """Full backup (one JSON file with everything the user wrote) and restore into an empty account."""
 import datetime
+import functools
 import json
 import uuid as uuidlib
 from decimal import Decimal
@@ -269,7 +270,7 @@ def _restore_contact(uid, n, c, key, member_ids):
             m = _record(m, f"Contact {n}'s {kind} {i}")
             entries.append((_text(m.get("label"), f"Contact {n}'s {kind} label", 40),
                             _text(m.get("value"), f"Contact {n}'s {kind}", 254)))
-        contact.set_methods(kind, _checked(lambda pairs: checks.methods(pairs, kind), entries, f"Contact {n}'s {plural}"))
+        contact.set_methods(kind, _checked(functools.partial(checks.methods, kind=kind), entries, f"Contact {n}'s {plural}"))
     contact.set_tags(_tag_list(c.get("tags"), f"Contact {n}'s tags"))
     contact.set_interests(_tag_list(c.get("interests"), f"Contact {n}'s interests"))
     seen = set()

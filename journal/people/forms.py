@@ -1,5 +1,6 @@
 """Forms for people: the contact card, their world, family members and important dates."""
 import datetime
+import functools
 
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
@@ -60,8 +61,8 @@ class ContactForm(FlaskForm):
     gift_budget = DecimalField("Yearly gift budget", places=2, validators=[Optional(), _amount])
     gift_budget_currency = StringField("Budget currency", default="EUR", validators=[_currency])
 
-    validate_phones = validator(lambda entries: checks.methods(entries, "phone"), read=parse_methods)
-    validate_emails = validator(lambda entries: checks.methods(entries, "email"), read=parse_methods)
+    validate_phones = validator(functools.partial(checks.methods, kind="phone"), read=parse_methods)
+    validate_emails = validator(functools.partial(checks.methods, kind="email"), read=parse_methods)
 
     def fill_from(self, contact, related):
         """Fill the form from a stored contact (for editing)."""
