@@ -1,13 +1,17 @@
 """Full backup (one JSON file with everything the user wrote) and restore into an empty account."""
 import datetime
+import functools
 import json
 import uuid as uuidlib
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
+from peewee import DataError, IntegrityError
 
+from . import checks
 from .audit import audit
+from .dates import naive_utc, partial_date, wall_clock
 from .db import db
 from .models import (DATE_KINDS, GESTURE_STATUSES, GIFT_OCCASIONS, GIFT_STATUSES, GIVE_ASK, PULSES, RELATIONS,
                      TOUCH_KINDS, Contact, ContactMethod, ContactTag, FamilyMember, Gesture, Gift, ImportantDate,
@@ -90,14 +94,30 @@ class RestoreError(ValueError):
     """A backup file that cannot be restored; the message says why."""
 
 
+def _shown(value):
+    """A value as a message quotes it: short, and only plain values (never a whole nested structure)."""
+    if value is None or isinstance(value, (str, int, float)):
+        text = repr(value) if not isinstance(value, int) or abs(value) < 10 ** 30 else "a huge number"
+        return text if len(text) <= 60 else text[:57] + "…"
+    return f"a {'list' if isinstance(value, list) else 'group of values'}"
+
+
+def _checked(check, value, what):
+    """`check(value)` (one of checks.py or dates.py), its ValueError turned into a RestoreError naming `what`."""
+    try:
+        return check(value)
+    except ValueError as problem:
+        raise RestoreError(f"{what}: {problem}")
+
+
 def _choice(value, choices, what, default=None):
     """A value from a fixed list, or a RestoreError."""
     allowed = {key for key, _ in choices}
-    if value in allowed or (value is None and default is None):
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and value in allowed:
         return value
     if value is None:
         return default
-    raise RestoreError(f"Unknown {what}: {value!r}.")
+    raise RestoreError(f"Unknown {what}: {_shown(value)}.")
 
 
 def _whole(value, what, low, high):
@@ -105,21 +125,8 @@ def _whole(value, what, low, high):
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise RestoreError(f"{what} is not a whole number from {low} to {high}: {value!r}.")
+        raise RestoreError(f"{what} is not a whole number from {low} to {high}: {_shown(value)}.")
     return value
-
-
-def _amount(value, what):
-    """An amount of money from 0 to 10^9 with at most two decimals (or None), as the forms accept it."""
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise RestoreError(f"{what} is not an amount: {value!r}.")
-    if not amount.is_finite() or not 0 <= amount <= 10 ** 9:
-        raise RestoreError(f"{what} is not an amount from 0 to 1,000,000,000: {value!r}.")
-    return amount.quantize(Decimal("0.01"))
 
 
 def _date(value, what):
@@ -129,17 +136,17 @@ def _date(value, what):
     try:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise RestoreError(f"{what} is not a date: {value!r}.")
+        raise RestoreError(f"{what} is not a date: {_shown(value)}.")
 
 
-def _datetime(value, what):
-    """An ISO date and time (or None)."""
+def _moment(value, what, read):
+    """An ISO date and time (or None), stored as `read` (dates.wall_clock or dates.naive_utc) says."""
     if value in (None, ""):
         return None
     try:
-        return datetime.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise RestoreError(f"{what} is not a date and time: {value!r}.")
+        return read(value)
+    except ValueError:
+        raise RestoreError(f"{what} is not a date and time: {_shown(value)}.")
 
 
 def _text(value, what, limit=20000):
@@ -148,96 +155,191 @@ def _text(value, what, limit=20000):
         return ""
     if not isinstance(value, str) or len(value) > limit:
         raise RestoreError(f"{what} is not text of at most {limit} characters.")
+    if "\x00" in value:
+        raise RestoreError(f"{what} holds a NUL character.")
     return value
 
 
+def _list(value, what):
+    """A list (None becomes empty)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RestoreError(f"{what} should be a list.")
+    return value
+
+
+def _record(value, what):
+    """A dict, the form of every record in the file."""
+    if not isinstance(value, dict):
+        raise RestoreError(f"{what} is not in the expected form.")
+    return value
+
+
+def _key(value, what):
+    """An id the file uses to link its records: a number or a text (or None)."""
+    if value is None or (isinstance(value, (int, str)) and not isinstance(value, bool)):
+        return value
+    raise RestoreError(f"{what} is not an id: {_shown(value)}.")
+
+
+def _unique(seen, value, what, noun="id"):
+    """Note `value` (an id or a uuid) as seen; a second record with the same one is a RestoreError."""
+    if value is not None:
+        if value in seen:
+            raise RestoreError(f"{what} share the {noun} {_shown(value)}.")
+        seen.add(value)
+    return value
+
+
+def read_backup(body):
+    """The data of an uploaded backup file's bytes, or a RestoreError saying why it cannot be read."""
+    try:
+        return json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise RestoreError("That file is not a JSON backup.")
+    except RecursionError:
+        raise RestoreError("The backup is nested too deeply to be a Rapport backup: nothing was restored.")
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        raise RestoreError("The backup holds a number that is too long: nothing was restored.")
+
+
 def restore(user, data):
-    """Write a backup into the (empty) account, all or nothing; return how many contacts were restored."""
+    """Write a backup into the (empty) account, all or nothing; return how many contacts were restored.
+
+    Every value passes the forms' own checks (checks.py, dates.partial_date, the time rules of dates.py); ids shared
+    by two records, and values of the wrong type anywhere, are RestoreErrors."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise RestoreError("This is not a Rapport backup file.")
     if data.get("version") != VERSION:
-        raise RestoreError(f"This backup has version {data.get('version')!r}; this Rapport reads version {VERSION}.")
+        raise RestoreError(f"This backup has version {_shown(data.get('version'))}; this Rapport reads version {VERSION}.")
     if Contact.for_user(user).exists() or Touch.for_user(user).exists():
         raise RestoreError("Restore works into an empty account: this one already has people or touches.")
     contacts, touches = data.get("contacts"), data.get("touches")
     if not isinstance(contacts, list) or not isinstance(touches, list):
         raise RestoreError("The backup has no list of contacts or touches.")
-    uid = user.id
     with db.atomic():
         contact_ids, member_ids, touch_ids, later = {}, {}, {}, []
+        seen, seen_touches, uuids = set(), set(), set()
         for n, c in enumerate(contacts, 1):
-            if not isinstance(c, dict) or not _text(c.get("name"), f"Contact {n}'s name", 200).strip():
-                raise RestoreError(f"Contact {n} has no name.")
-            budget = _amount(c.get("gift_budget"), f"Contact {n}'s gift budget")
-            contact = Contact(user=uid, **{f: _text(c.get(f), f"Contact {n}'s {f}", getattr(Contact, f).max_length)
-                                           for f in ("name", "company", "role", "city")},
-                              **{f: _text(c.get(f), f"Contact {n}'s {f}") for f in
-                                 ("how_we_met", "goals", "challenges", "how_to_help", "ideas_to_give", "feel_important")})
-            contact.cadence_days = _whole(c.get("cadence_days"), f"Contact {n}'s keep-in-touch days", 1, 3650)
-            contact.snoozed_until = _date(c.get("snoozed_until"), f"Contact {n}'s snooze")
-            contact.gift_budget = budget
-            contact.gift_budget_currency = _text(c.get("gift_budget_currency") or "EUR", "currency", 3)
-            contact.save()
-            contact_ids[c.get("id")] = contact.id
-            contact.set_methods("phone", [(_text(p.get("label"), "label", 40), _text(p.get("value"), "phone", 254))
-                                          for p in c.get("phones") or []])
-            contact.set_methods("email", [(_text(e.get("label"), "label", 40), _text(e.get("value"), "email", 254))
-                                          for e in c.get("emails") or []])
-            contact.set_tags([_text(t, "tag", 60) for t in c.get("tags") or []])
-            contact.set_interests([_text(i, "interest", 60) for i in c.get("interests") or []])
-            for f in c.get("family") or []:
-                member = FamilyMember.create(user=uid, contact=contact, name=_text(f.get("name"), "family name", 200),
-                                             relation=_choice(f.get("relation"), RELATIONS, "relation", "other"),
-                                             notes=_text(f.get("notes"), "notes"))
-                member_ids[(c.get("id"), f.get("id"))] = member.id
-                contact.set_interests([_text(i, "interest", 60) for i in f.get("interests") or []], family_member=member)
-                if f.get("birthday"):
-                    _add_date(uid, contact.id, member.id, f["birthday"])
-            for d in c.get("dates") or []:
-                _add_date(uid, contact.id, None, d)
-            later.append((c, contact))
+            c = _record(c, f"Contact {n}")
+            key = _unique(seen, _key(c.get("id"), f"Contact {n}'s id"), "Two contacts")
+            contact = _restore_contact(user.id, n, c, key, member_ids)
+            if key is not None:
+                contact_ids[key] = contact.id
+            later.append((n, c, key, contact))
         for n, t in enumerate(touches, 1):
-            people = [contact_ids[i] for i in t.get("contacts") or [] if i in contact_ids]
-            touch = Touch.create(user=uid, uuid=_text(t.get("uuid"), "touch id", 36) or str(uuidlib.uuid4()),
-                                 kind=_choice(t.get("kind"), TOUCH_KINDS, "touch kind", "visit"),
-                                 happened_at=_datetime(t.get("happened_at"), f"Touch {n}'s time") or datetime.datetime.now(),
-                                 note=_text(t.get("note"), "note"), pulse=_choice(t.get("pulse"), PULSES, "pulse"),
+            t = _record(t, f"Touch {n}")
+            people = [contact_ids[i] for i in _list(t.get("contacts"), f"Touch {n}'s contacts")
+                      if _key(i, f"Touch {n}'s contact") in contact_ids]
+            uuid = _unique(uuids, _text(t.get("uuid"), f"Touch {n}'s uuid", 36) or str(uuidlib.uuid4()), "Two touches", "uuid")
+            touch = Touch.create(user=user.id, uuid=uuid, kind=_choice(t.get("kind"), TOUCH_KINDS, "touch kind", "visit"),
+                                 happened_at=_moment(t.get("happened_at"), f"Touch {n}'s time", wall_clock)
+                                 or datetime.datetime.now(),
+                                 note=_text(t.get("note"), f"Touch {n}'s note"), pulse=_choice(t.get("pulse"), PULSES, "pulse"),
                                  give_ask=_choice(t.get("give_ask"), GIVE_ASK, "give/ask"))
-            touch_ids[t.get("id")] = touch.id
+            touch_key = _unique(seen_touches, _key(t.get("id"), f"Touch {n}'s id"), "Two touches")
+            if touch_key is not None:
+                touch_ids[touch_key] = touch.id
             if people:
                 touch.set_contacts(people)
-        for c, contact in later:
-            for p in c.get("promises") or []:
-                Promise.create(user=uid, contact=contact, touch=touch_ids.get(p.get("touch")),
-                               text=_text(p.get("text"), "promise", 500), due_on=_date(p.get("due_on"), "due date") or datetime.date.today(),
-                               done_at=_datetime(p.get("done_at"), "done time"))
-            for g in c.get("gifts") or []:
-                Gift.create(user=uid, contact=contact, family_member=member_ids.get((c.get("id"), g.get("for"))),
-                            description=_text(g.get("description"), "gift", 300),
-                            status=_choice(g.get("status"), GIFT_STATUSES, "gift status", "idea"),
-                            occasion=_choice(g.get("occasion"), GIFT_OCCASIONS, "occasion", "other"),
-                            price=_amount(g.get("price"), "A gift's price"),
-                            currency=_text(g.get("currency") or "EUR", "currency", 3), link=_text(g.get("link"), "link", 1000),
-                            notes=_text(g.get("notes"), "notes"), date=_date(g.get("date"), "gift date"))
-            for g in c.get("gestures") or []:
-                Gesture.create(user=uid, contact=contact, text=_text(g.get("text"), "gesture", 1000),
-                               due_on=_date(g.get("due_on"), "gesture date") or datetime.date.today(),
-                               status=_choice(g.get("status"), GESTURE_STATUSES, "gesture status", "planned"),
-                               outcome=_text(g.get("outcome"), "outcome"), done_at=_datetime(g.get("done_at"), "done time"),
-                               touch=touch_ids.get(g.get("touch")))
-    return len(contact_ids)
+        for n, c, key, contact in later:
+            _restore_plans(user.id, n, c, key, contact, member_ids, touch_ids)
+    return len(later)
 
 
-def _add_date(uid, contact_id, member_id, d):
-    """Restore one important date."""
-    if not isinstance(d, dict):
-        raise RestoreError("A date is not in the expected form.")
+def _restore_contact(uid, n, c, key, member_ids):
+    """Write contact `n` of the file (its id there: `key`) with its phones, emails, tags, interests, family and dates;
+    return it. Its family members' ids go into member_ids by (key, member's id there)."""
+    name = _text(c.get("name"), f"Contact {n}'s name", 200)
+    if not name.strip():
+        raise RestoreError(f"Contact {n} has no name.")
+    contact = Contact(user=uid, **{f: _text(c.get(f), f"Contact {n}'s {f}", getattr(Contact, f).max_length)
+                                   for f in ("name", "company", "role", "city")},
+                      **{f: _text(c.get(f), f"Contact {n}'s {f}") for f in
+                         ("how_we_met", "goals", "challenges", "how_to_help", "ideas_to_give", "feel_important")})
+    contact.cadence_days = _whole(c.get("cadence_days"), f"Contact {n}'s keep-in-touch days", 1, 3650)
+    contact.snoozed_until = _date(c.get("snoozed_until"), f"Contact {n}'s snooze")
+    contact.gift_budget = _checked(checks.amount, c.get("gift_budget"), f"Contact {n}'s gift budget")
+    contact.gift_budget_currency = _checked(checks.currency, c.get("gift_budget_currency") or "EUR",
+                                            f"Contact {n}'s budget currency")
+    contact.save()
+    for kind, plural in (("phone", "phones"), ("email", "emails")):
+        entries = []
+        for i, m in enumerate(_list(c.get(plural), f"Contact {n}'s {plural}"), 1):
+            m = _record(m, f"Contact {n}'s {kind} {i}")
+            entries.append((_text(m.get("label"), f"Contact {n}'s {kind} label", 40),
+                            _text(m.get("value"), f"Contact {n}'s {kind}", 254)))
+        contact.set_methods(kind, _checked(functools.partial(checks.methods, kind=kind), entries, f"Contact {n}'s {plural}"))
+    contact.set_tags(_tag_list(c.get("tags"), f"Contact {n}'s tags"))
+    contact.set_interests(_tag_list(c.get("interests"), f"Contact {n}'s interests"))
+    seen = set()
+    for i, f in enumerate(_list(c.get("family"), f"Contact {n}'s family"), 1):
+        f = _record(f, f"Contact {n}'s family member {i}")
+        name = _text(f.get("name"), f"Contact {n}'s family member {i}'s name", 200)
+        if not name.strip():
+            raise RestoreError(f"Contact {n}'s family member {i} has no name.")
+        member_key = _unique(seen, _key(f.get("id"), f"Contact {n}'s family member {i}'s id"),
+                             f"Two family members of contact {n}")
+        member = FamilyMember.create(user=uid, contact=contact, name=name,
+                                     relation=_choice(f.get("relation"), RELATIONS, "relation", "other"),
+                                     notes=_text(f.get("notes"), f"Contact {n}'s family member {i}'s notes"))
+        if member_key is not None:
+            member_ids[(key, member_key)] = member.id
+        contact.set_interests(_tag_list(f.get("interests"), f"Contact {n}'s family member {i}'s interests"),
+                              family_member=member)
+        if f.get("birthday"):
+            _add_date(uid, contact.id, member.id, f["birthday"], f"Contact {n}'s family member {i}'s birthday")
+    for d in _list(c.get("dates"), f"Contact {n}'s dates"):
+        _add_date(uid, contact.id, None, d, f"Contact {n}'s date")
+    return contact
+
+
+def _tag_list(value, what):
+    """Tags or interests as the forms take them: a list of short texts, at most checks.MAX_TAGS."""
+    return _checked(checks.tags, [_text(t, what, checks.MAX_TAG_LENGTH) for t in _list(value, what)], what)
+
+
+def _restore_plans(uid, n, c, key, contact, member_ids, touch_ids):
+    """Write contact `n`'s promises, gifts and gestures (after the touches they may point to)."""
+    def touch(value, what):
+        """The restored touch an item points to, or None."""
+        return touch_ids.get(_key(value, what))
+
+    for p in _list(c.get("promises"), f"Contact {n}'s promises"):
+        p = _record(p, f"A promise of contact {n}")
+        Promise.create(user=uid, contact=contact, touch=touch(p.get("touch"), "A promise's touch"),
+                       text=_text(p.get("text"), "promise", 500),
+                       due_on=_date(p.get("due_on"), "due date") or datetime.date.today(),
+                       done_at=_moment(p.get("done_at"), "A promise's done time", naive_utc))
+    for g in _list(c.get("gifts"), f"Contact {n}'s gifts"):
+        g = _record(g, f"A gift of contact {n}")
+        Gift.create(user=uid, contact=contact, family_member=member_ids.get((key, _key(g.get("for"), "A gift's recipient"))),
+                    description=_text(g.get("description"), "gift", 300),
+                    status=_choice(g.get("status"), GIFT_STATUSES, "gift status", "idea"),
+                    occasion=_choice(g.get("occasion"), GIFT_OCCASIONS, "occasion", "other"),
+                    price=_checked(checks.amount, g.get("price"), "A gift's price"),
+                    currency=_checked(checks.currency, g.get("currency") or "EUR", "A gift's currency"),
+                    link=_checked(checks.link, _text(g.get("link"), "A gift's link", 1000), "A gift's link"),
+                    notes=_text(g.get("notes"), "notes"), date=_date(g.get("date"), "gift date"))
+    for g in _list(c.get("gestures"), f"Contact {n}'s gestures"):
+        g = _record(g, f"A gesture of contact {n}")
+        Gesture.create(user=uid, contact=contact, text=_text(g.get("text"), "gesture", 1000),
+                       due_on=_date(g.get("due_on"), "gesture date") or datetime.date.today(),
+                       status=_choice(g.get("status"), GESTURE_STATUSES, "gesture status", "planned"),
+                       outcome=_text(g.get("outcome"), "outcome"),
+                       done_at=_moment(g.get("done_at"), "A gesture's done time", naive_utc),
+                       touch=touch(g.get("touch"), "A gesture's touch"))
+
+
+def _add_date(uid, contact_id, member_id, d, what):
+    """Restore one important date, checked as the forms check it (dates.partial_date)."""
+    d = _record(d, what)
+    partial = _checked(lambda parts: partial_date(*parts, approximate=bool(d.get("approximate"))),
+                       (d.get("day"), d.get("month"), d.get("year")), what)
     ImportantDate.create(user=uid, contact=contact_id, family_member=member_id,
                          kind=_choice(d.get("kind"), DATE_KINDS, "date kind", "custom"), label=_text(d.get("label"), "label", 120),
-                         year=_whole(d.get("year"), "A date's year", 1, 9999),
-                         month=_whole(d.get("month"), "A date's month", 1, 12),
-                         day=_whole(d.get("day"), "A date's day", 1, 31),
-                         year_approximate=bool(d.get("approximate")))
+                         year=partial.year, month=partial.month, day=partial.day, year_approximate=partial.approximate)
 
 
 @bp.route("/backup.json")
@@ -263,12 +365,14 @@ def upload():
             error = "Choose the backup file (rapport-backup-….json)."
         else:
             try:
-                data = json.loads(upload.read().decode("utf-8-sig"))
-                count = restore(current_user, data)
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                error = "That file is not a JSON backup."
-            except (RestoreError, KeyError, TypeError, AttributeError) as problem:
-                error = str(problem) if isinstance(problem, RestoreError) else "The backup is damaged: nothing was restored."
+                count = restore(current_user, read_backup(upload.read()))
+            except RestoreError as problem:
+                error = str(problem)
+            except (LookupError, TypeError, AttributeError, ValueError, ArithmeticError, RecursionError, IntegrityError,
+                    DataError):
+                # restore() names every problem it knows; anything else is a gap in its checks, logged to be closed.
+                current_app.logger.exception("restore: a damaged backup was not named")
+                error = "The backup is damaged: nothing was restored."
             else:
                 audit("restore", detail=f"{count} contacts")
                 flash(f"Restored {count} people with their history.", "success")

@@ -10,9 +10,9 @@ from .models import Contact, FamilyMember, Gesture, ImportantDate, Promise, User
 bp = Blueprint("calendar", __name__)
 
 
-def _yearly(event, d):
+def _yearly(event, partial):
     """Make an all-day event repeat every year on the date's day (29 February: last day of February)."""
-    if d.month == 2 and d.day == 29:
+    if partial.month == 2 and partial.day == 29:
         event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
     else:
         event.add("rrule", {"freq": "yearly"})
@@ -39,7 +39,10 @@ def build_calendar(user, today):
     names = {c.id: c.name for c in Contact.for_user(user, Contact.id, Contact.name)}
     members = {m.id: m.name for m in FamilyMember.for_user(user, FamilyMember.id, FamilyMember.name)}
     for d in ImportantDate.for_user(user).where(ImportantDate.month.is_null(False) & ImportantDate.day.is_null(False)):
-        first = d.partial.next_occurrence(today)
+        partial = d.partial
+        first = partial.next_occurrence(today)
+        if first is None:
+            continue  # a stored month no calendar has
         contact = names.get(d.contact_id, "")
         if d.kind == "birthday":
             who = members.get(d.family_member_id) if d.family_member_id else contact
@@ -47,7 +50,7 @@ def build_calendar(user, today):
         else:
             summary = f"{d.label or d.kind.title()}: {contact}"
         event = _all_day(f"date-{d.id}", summary, first, stamp)
-        _yearly(event, d)
+        _yearly(event, partial)
         cal.add_component(event)
     for p in Promise.open_for(user):
         cal.add_component(_all_day(f"promise-{p.id}", f"Promised {names.get(p.contact_id, '')}: {p.text}", p.due_on, stamp))

@@ -1,4 +1,5 @@
-"""Dates that may be partial: full, day and month only, or an approximate birth year."""
+"""Dates that may be partial (full, day and month only, or an approximate birth year), the one check of which
+partial dates exist, and the two ways a date and time is stored (wall clock, naive UTC)."""
 import calendar
 import datetime
 from dataclasses import dataclass
@@ -17,11 +18,84 @@ def format_day(day, with_year=True, weekday=True):
     return text
 
 
+FIRST_YEAR = 1900
+YEARS_AHEAD = 100  # the last year accepted is this year plus this many
+
+
+def days_in(month, year=None):
+    """How many days `month` has in `year`; without a year, February has 29 (a birthday may fall on the 29th)."""
+    return calendar.monthrange(year or 2000, month)[1]
+
+
 def occurrence_in(year, month, day):
-    """The date (month, day) falls on in `year`; 29 February is kept on 28 February in other years."""
-    if month == 2 and day == 29 and not calendar.isleap(year):
-        return datetime.date(year, 2, 28)
-    return datetime.date(year, month, day)
+    """The date (month, day) falls on in `year`: a day the month lacks that year (29 February in a common year, or an
+    impossible day read from an old row) is kept on the month's last day."""
+    return datetime.date(year, month, min(day, days_in(month, year)))
+
+
+class DateProblem(ValueError):
+    """A partial date that does not exist; the message says why, and `part` which field is at fault."""
+
+    def __init__(self, message, part):
+        super().__init__(message)
+        self.part = part
+
+
+def _whole_or_none(value, message, part):
+    """`value` when it is a whole number (not a bool) or None, else a DateProblem."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise DateProblem(message, part)
+
+
+def partial_date(day=None, month=None, year=None, approximate=False, require_day=False, today=None):
+    """The PartialDate of these parts, or a DateProblem (a ValueError) saying what is wrong, as the forms say it.
+
+    Day and month go together and are checked with the year (29 February only in leap years, or without a year);
+    the year runs from 1900 to a hundred years from now. The one check for the forms, the import and the restore."""
+    day = _whole_or_none(day, "Choose a day.", "day")
+    month = _whole_or_none(month, "Choose a month.", "month")
+    year = _whole_or_none(year, "Use a year as a whole number.", "year")
+    if day is not None and not 1 <= day <= 31:
+        raise DateProblem("Choose a day.", "day")
+    if month is not None and not 1 <= month <= 12:
+        raise DateProblem("Choose a month.", "month")
+    if (day is None) != (month is None):
+        raise DateProblem("Give both the day and the month.", "month" if month is None else "day")
+    if require_day and day is None:
+        raise DateProblem("Choose the day and month.", "day")
+    last_year = (today or datetime.date.today()).year + YEARS_AHEAD
+    if year is not None and not FIRST_YEAR <= year <= last_year:
+        raise DateProblem(f"Use a year between {FIRST_YEAR} and {last_year}.", "year")
+    if day is not None and day > days_in(month, year):
+        where = f"{MONTHS[month - 1]} {year}" if year is not None else MONTHS[month - 1]
+        raise DateProblem(f"{where} has only {days_in(month, year)} days.", "day")
+    return PartialDate(year, month, day, bool(approximate) and year is not None)
+
+
+def wall_clock(value):
+    """A touch's time as stored: the time read on the clock where it happened, naive (an offset is dropped, not
+    applied: "10:00+05:00" is 10:00). `value` is a datetime or ISO text; ValueError for anything else."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value.strip())
+    if not isinstance(value, datetime.datetime):
+        raise ValueError("Not a date and time.")
+    return value.replace(tzinfo=None)
+
+
+def naive_utc(value):
+    """A bookkeeping time as stored (created, done): naive UTC, an offset applied first. `value` is a datetime or ISO
+    text (naive text is taken as UTC already); ValueError for anything else, or a time too close to year 1 or 9999."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value.strip())
+    if not isinstance(value, datetime.datetime):
+        raise ValueError("Not a date and time.")
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        raise ValueError("That time is out of range.")
 
 
 @dataclass(frozen=True)
@@ -32,6 +106,18 @@ class PartialDate:
     month: int | None = None
     day: int | None = None
     approximate: bool = False
+
+    @classmethod
+    def of(cls, row):
+        """A stored date (anything with year, month, day and year_approximate) as a PartialDate that always reads:
+        a day its month lacks becomes the month's last day, a month or year no calendar has is left out."""
+        year = row.year if isinstance(row.year, int) and 1 <= row.year <= 9999 else None
+        month, day = row.month, row.day
+        if not (isinstance(month, int) and 1 <= month <= 12 and isinstance(day, int) and day >= 1):
+            month = day = None
+        elif day > days_in(month, year):
+            day = days_in(month, year)
+        return cls(year, month, day, bool(row.year_approximate) and year is not None)
 
     @property
     def has_day(self):

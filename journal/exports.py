@@ -101,7 +101,7 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
             cid, name = c.id, c.name
             family = by["family"].get(cid, ())
             members = {m.id: m for m in family}
-            dates = [(_partial(d), d) for d in by["dates"].get(cid, ())]
+            dates = [(PartialDate.of(d), d) for d in by["dates"].get(cid, ())]
             dates = [(partial.next_occurrence(today), partial, d) for partial, d in dates]
             upcoming = sorted(((n, d.id, partial, d) for n, partial, d in dates if n), key=lambda item: item[:2])
             if "Contacts" in wanted:
@@ -124,7 +124,7 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
                     yield "Family", [
                         cid, name, relations.get(m.relation, m.relation), m.name,
                         _full_date(b) if b else "",
-                        bool(b and b.year_approximate), _partial(b).age_on(today) if b else None,
+                        bool(b and b.year_approximate), PartialDate.of(b).age_on(today) if b else None,
                         ", ".join(i.name for i in interests.get(cid, ()) if i.family_member_id == m.id), m.notes,
                     ]
             if "Dates" in wanted:
@@ -146,21 +146,17 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
                 yield "Gestures", [cid, name, g.text, g.due_on, g.status, g.outcome, g.done_at]
 
 
-def _partial(d):
-    """An important-date row as a PartialDate."""
-    return PartialDate(d.year, d.month, d.day, d.year_approximate)
-
-
 def _full_date(d):
     """A real date when the year, month and day are known, else the partial label."""
-    if d.year and d.month and d.day and not d.year_approximate:
-        return datetime.date(d.year, d.month, d.day)
-    return _partial(d).label()
+    partial = PartialDate.of(d)
+    if partial.year and partial.has_day and not partial.approximate:
+        return datetime.date(partial.year, partial.month, partial.day)
+    return partial.label()
 
 
 def _family_summary(member, birthday, relations, today):
     """'Marc (spouse / partner)', 'Léa (child, 9)': readable, and read back by the CSV import."""
-    age = _partial(birthday).age_label(today) if birthday else ""
+    age = PartialDate.of(birthday).age_label(today) if birthday else ""
     relation = relations.get(member.relation, member.relation).lower()
     return f"{member.name} ({relation}, {age})" if age else f"{member.name} ({relation})"
 

@@ -1,11 +1,10 @@
 """Forms for gifts and gestures."""
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
-from .formkit import choices, currency, strip
+from . import checks
+from .formkit import amount, choices, currency, strip, validator
 from .models import GIFT_OCCASIONS, GIFT_STATUSES
 
 def recipient_choices(contact, family):
@@ -13,13 +12,6 @@ def recipient_choices(contact, family):
     options = [("", f"{contact.name}")]
     options += [(str(m.id), f"{m.name} ({m.relation_label.lower()})") for m in family]
     return choices(options)
-
-
-def _link(form, field):
-    """An http(s) link, or nothing."""
-    field.data = (field.data or "").strip()
-    if field.data and not re.match(r"^https?://[^\s]+$", field.data):
-        raise ValidationError("Paste a full link starting with https://")
 
 
 class GiftIdeaForm(FlaskForm):
@@ -34,9 +26,9 @@ class GiftForm(GiftIdeaForm):
 
     status = SelectField("Status", choices=choices(GIFT_STATUSES), default="idea")
     occasion = SelectField("Occasion", choices=choices(GIFT_OCCASIONS), default="other")
-    price = DecimalField("Price", places=2, validators=[Optional(), NumberRange(0, 10**9, "Use a positive amount.")])
+    price = DecimalField("Price", places=2, validators=[Optional(), amount])
     currency = StringField("Currency", default="EUR", validators=[currency])
-    link = StringField("Link", validators=[Length(max=1000), _link])
+    link = StringField("Link", validators=[Length(max=1000), validator(checks.link)])
     date = DateField("Date given, bought or received", validators=[Optional()])
     notes = TextAreaField("Notes", filters=[strip], validators=[Length(max=2000)])
 

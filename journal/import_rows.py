@@ -9,11 +9,12 @@ import re
 from dataclasses import dataclass, field
 
 import vobject
-from email_validator import EmailNotValidError, validate_email
 
+from . import checks
+from .dates import FIRST_YEAR, PartialDate, partial_date
 from .db import db
 from .exports import SHEETS, csv_unsafe
-from .models import RELATIONS, Contact, ContactMethod, ContactTag, FamilyMember, ImportantDate, too_long
+from .models import RELATIONS, Contact, ContactMethod, FamilyMember, ImportantDate, too_long
 from .people.forms import parse_methods
 from .text import only_digits, split_list, without_controls
 
@@ -40,7 +41,7 @@ class Row:
     tags: list = field(default_factory=list)
     interests: list = field(default_factory=list)
     family: list = field(default_factory=list)  # (relation, name, age or None)
-    birthday: tuple | None = None  # (year, month, day)
+    birthday: PartialDate | None = None
     cadence: int | None = None
     errors: list = field(default_factory=list)
     duplicate_of: str = ""
@@ -155,13 +156,18 @@ def _vcard_name(card):
 
 
 def _vcard_date(text, row):
-    """BDAY as (year, month, day): 1980-02-14, 19800214, --0314, --03-14."""
+    """BDAY as a PartialDate: 1980-02-14, 19800214, --0314, --03-14. A year before 1900 is read as no year: address
+    books write one (Apple: 1604) for a birthday whose year is unknown."""
     match = re.fullmatch(r"(\d{4}|--)-?(\d{2})-?(\d{2})(T.*)?", text.strip())
     if not match:
         row.errors.append(f"Birthday “{text}” is not a date.")
         return None
-    year = None if match.group(1) == "--" else int(match.group(1))
-    return year, int(match.group(2)), int(match.group(3))
+    year = None if match.group(1) == "--" or int(match.group(1)) < FIRST_YEAR else int(match.group(1))
+    try:
+        return partial_date(int(match.group(3)), int(match.group(2)), year)
+    except ValueError as problem:
+        row.errors.append(f"Birthday “{text}”: {problem}")
+        return None
 
 
 def check(rows, user, progress=None):
@@ -184,24 +190,13 @@ def check(rows, user, progress=None):
             for column, part in ((ContactMethod.label, label), (ContactMethod.value, value)):
                 if too_long(column, part):
                     row.errors.append(f"“{part[:40]}…” is longer than {column.max_length} characters.")
-        for item in row.tags + row.interests:  # interests have the same length as tags
-            if too_long(ContactTag.name, item):
-                row.errors.append(f"“{item[:40]}…” is longer than {ContactTag.name.max_length} characters.")
+        for kind, entries in (("phone", row.phones), ("email", row.emails)):
+            _checked(row, checks.methods, entries, kind)
+        for items in (row.tags, row.interests):  # the forms' limits; the columns hold them
+            _checked(row, checks.tags, items)
         for _, name, _ in row.family:
             if too_long(FamilyMember.name, name):
                 row.errors.append(f"The family name “{name[:40]}…” is longer than {FamilyMember.name.max_length} characters.")
-        for label, value in row.emails:
-            try:
-                validate_email(value, check_deliverability=False)
-            except EmailNotValidError:
-                row.errors.append(f"“{value}” is not an email address.")
-        for label, value in row.phones:
-            if len(only_digits(value)) < 3:
-                row.errors.append(f"“{value}” is not a phone number.")
-        if row.birthday:
-            year, month, day = row.birthday
-            if not (1 <= month <= 12 and 1 <= day <= 31):
-                row.errors.append("The birthday is not a real date.")
         for _, value in row.emails:
             if value.lower() in emails:
                 row.duplicate_of = emails[value.lower()]
@@ -217,6 +212,14 @@ def check(rows, user, progress=None):
         if progress and position % STEP == 0:
             progress(position)
     return rows
+
+
+def _checked(row, check, *args):
+    """Run one of checks.py on the row's values; its message becomes one of the row's errors."""
+    try:
+        check(*args)
+    except ValueError as problem:
+        row.errors.append(str(problem))
 
 
 def write(rows, user, skip_duplicates, progress=None):
@@ -250,8 +253,8 @@ def _write_step(rows, user, skip_duplicates, today):
                 ImportantDate.create(user=user.id, contact=contact, family_member=member, kind="birthday",
                                      year=today.year - age, year_approximate=True)
         if row.birthday:
-            year, month, day = row.birthday
-            ImportantDate.create(user=user.id, contact=contact, kind="birthday", year=year, month=month, day=day)
+            born = row.birthday
+            ImportantDate.create(user=user.id, contact=contact, kind="birthday", year=born.year, month=born.month, day=born.day)
         created += 1
     return created
 

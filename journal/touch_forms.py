@@ -3,11 +3,12 @@ import datetime
 import uuid as uuidlib
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .facts import parse_fact
 from .models import GIVE_ASK, PULSES, TOUCH_KINDS
+from .formkit import WallClockField
 from .formkit import choices as _choices
 from .formkit import int_or_none
 from .formkit import strip as _strip
@@ -31,7 +32,7 @@ class TouchFields(FlaskForm):
 
     kind = RadioField("Kind", choices=_choices(TOUCH_KINDS), default="visit", validators=[DataRequired("Choose a kind.")])
     note = TextAreaField("Note", filters=[_strip], validators=[Length(max=20000)])
-    happened_at = DateTimeLocalField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()])
+    happened_at = WallClockField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()])
     pulse = RadioField("How did they seem?", choices=_choices([("", "Not noted")] + [(str(v), label) for v, label in PULSES]),
                        coerce=int_or_none, default="", validate_choice=False)
     give_ask = RadioField("This touch was", choices=_choices([("", "Not noted")] + GIVE_ASK), coerce=_optional_str,
@@ -103,8 +104,8 @@ class CaptureForm(TouchFields):
 class TouchForm(TouchFields):
     """Editing a touch after the fact."""
 
-    happened_at = DateTimeLocalField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                     validators=[DataRequired("When did it happen?")])
+    happened_at = WallClockField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                 validators=[DataRequired("When did it happen?")])
 
     def validate_note(self, field):
         """A touch keeps a note."""

@@ -155,6 +155,13 @@ def add_family(session, cid, **fields):
     return session.post(f"/people/{cid}/family", data=data, htmx_target="contact-family")
 
 
+def feed_url(session):
+    """Turn the calendar feed on through the account page and return its path."""
+    session.post("/account/calendar", data={"action": "on"})
+    page = text(session.get("/account"))
+    return re.search(r'value="http://localhost(/calendar/[^"]+\.ics)"', page).group(1)
+
+
 def capture(session, contact_ids=(), new=(), htmx=False, **fields):
     """POST a quick capture; returns the response."""
     data = {"uuid": fields.pop("uuid", str(uuid.uuid4())), "kind": "visit", "note": "Talked about the new warehouse.",

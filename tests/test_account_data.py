@@ -2,18 +2,11 @@
 import datetime
 import re
 
-from helpers import PASSWORD, add_contact, add_family, capture, text
+from helpers import PASSWORD, add_contact, add_family, capture, feed_url, text
 from icalendar import Calendar
 
 from journal.db import db, is_sqlite
 from journal.models import User
-
-
-def feed_url(session):
-    """Turn the feed on through the account page and return its path."""
-    session.post("/account/calendar", data={"action": "on"})
-    page = text(session.get("/account"))
-    return re.search(r'value="http://localhost(/calendar/[^"]+\.ics)"', page).group(1)
 
 
 def test_calendar_feed_parses_and_lists_dates_promises_and_gestures(ada, client):

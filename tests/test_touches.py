@@ -257,3 +257,18 @@ def test_line_breaks_are_stored_alike_whichever_way_the_note_came(app, ada):
         assert [t.note for t in Touch.select()] == ["Léa's exam\nthe warehouse"] * 2
     limit = "a" * 10_000 + "\r\n" * 1_000 + "a" * 9_000  # 20,000 characters once a line break counts one
     assert capture(ada, [cid], note=limit).status_code == 303
+
+
+def test_a_time_with_an_offset_is_kept_as_the_wall_clock_time(app, ada):
+    """The phone's outbox (or any client) may send an offset: the touch keeps the time read on the clock there."""
+    cid = add_contact(ada)
+    saved = capture(ada, [cid], note="Offset", happened_at="2026-01-01T10:00:00+05:00")
+    assert saved.status_code == 303, text(saved)
+    with app.app_context():
+        touch = Touch.get()
+        assert touch.happened_at == datetime.datetime(2026, 1, 1, 10, 0)
+    edited = ada.post(f"/touches/{touch.id}/edit", data={"kind": "call", "note": "Offset", "happened_at": "2026-01-02T09:30-08:00"})
+    assert edited.status_code == 302
+    with app.app_context():
+        assert Touch.get().happened_at == datetime.datetime(2026, 1, 2, 9, 30)
+    assert ada.get("/export.xlsx").status_code == 200

@@ -124,23 +124,24 @@ class Contact(OwnedModel):
             ContactMethod.insert_many(rows).execute()
 
     def set_tags(self, names):
-        """Replace this contact's tags."""
+        """Replace this contact's tags; repeats (case and accents aside) are merged, keeping the first spelling."""
         ContactTag.delete().where(ContactTag.contact == self).execute()
-        rows = [{"user": self.user_id, "contact": self.id, "name": n, "key": folded_key(n, ContactTag.key)} for n in names]
+        rows = [{"user": self.user_id, "contact": self.id, "name": n, "key": key}
+                for key, n in _by_key(names, ContactTag.key).items()]
         if rows:
             ContactTag.insert_many(rows).execute()
 
     def set_interests(self, names, family_member=None):
-        """Replace the interests of this contact (or of one of its family members)."""
+        """Replace the interests of this contact (or of one of its family members); repeats (case and accents aside)
+        are merged, keeping the first spelling."""
         member_id = family_member.id if family_member else None
         Interest.delete().where(
             (Interest.contact == self)
             & (Interest.family_member.is_null() if member_id is None else Interest.family_member == member_id)
         ).execute()
         rows = [
-            {"user": self.user_id, "contact": self.id, "family_member": member_id, "name": n,
-             "key": folded_key(n, Interest.key)}
-            for n in names
+            {"user": self.user_id, "contact": self.id, "family_member": member_id, "name": n, "key": key}
+            for key, n in _by_key(names, Interest.key).items()
         ]
         if rows:
             Interest.insert_many(rows).execute()
@@ -164,6 +165,16 @@ class Contact(OwnedModel):
             ImportantDate.create(user=self.user_id, contact=self, family_member=member, kind="birthday",
                                  year=today.year - fact.age, year_approximate=True)
         return member
+
+
+def _by_key(names, field):
+    """{stored key: first spelling} of these names in their order, blank ones left out."""
+    found = {}
+    for name in names:
+        key = folded_key(name, field)
+        if key:
+            found.setdefault(key, name)
+    return found
 
 
 def _merged(current, new):
@@ -294,8 +305,8 @@ class ImportantDate(OwnedModel):
 
     @property
     def partial(self):
-        """The date as a PartialDate."""
-        return PartialDate(self.year, self.month, self.day, self.year_approximate)
+        """The date as a PartialDate (an impossible stored day reads as its month's last day)."""
+        return PartialDate.of(self)
 
     def title(self, family_by_id, contact):
         """What the date is: "Léa's birthday", "Anniversary", "Company founded"."""

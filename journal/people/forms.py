@@ -1,25 +1,22 @@
 """Forms for people: the contact card, their world, family members and important dates."""
-import calendar
 import datetime
-import re
+import functools
 
-from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..dates import MONTHS, PartialDate, occurrence_in
+from .. import checks
+from ..dates import MONTHS, DateProblem, PartialDate, occurrence_in, partial_date
 from ..formkit import choices as _choices
+from ..formkit import amount as _amount
 from ..formkit import currency as _currency
 from ..formkit import int_or_none as _int_or_none
 from ..formkit import strip as _strip
+from ..formkit import validator
 from ..models import DATE_KINDS, RELATIONS
 from ..text import split_list
 
-MAX_TAGS = 30
-MAX_TAG_LENGTH = 60
-MAX_METHODS = 10
-_PHONE_OK = re.compile(r"^\+?[0-9 ().\-/]{3,30}(\s*(ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
 
 
 def parse_methods(text):
@@ -42,14 +39,7 @@ def format_methods(methods):
     return "\n".join(f"{m.label}: {m.value}" if m.label else m.value for m in methods)
 
 
-def _tag_list(form, field):
-    """Validate a comma list: item count and length."""
-    items = split_list(field.data)
-    if len(items) > MAX_TAGS:
-        raise ValidationError(f"Keep it to {MAX_TAGS} items.")
-    too_long = [i for i in items if len(i) > MAX_TAG_LENGTH]
-    if too_long:
-        raise ValidationError(f"“{too_long[0][:20]}…” is too long: keep each item under {MAX_TAG_LENGTH} characters.")
+_tag_list = validator(checks.tags, read=split_list)  # a comma list: item count and length
 
 
 class ContactForm(FlaskForm):
@@ -68,29 +58,11 @@ class ContactForm(FlaskForm):
         "Keep in touch every … days",
         validators=[Optional(), NumberRange(1, 3650, "Use a number of days between 1 and 3650.")],
     )
-    gift_budget = DecimalField("Yearly gift budget", places=2,
-                               validators=[Optional(), NumberRange(0, 10**9, "Use a positive amount.")])
+    gift_budget = DecimalField("Yearly gift budget", places=2, validators=[Optional(), _amount])
     gift_budget_currency = StringField("Budget currency", default="EUR", validators=[_currency])
 
-    def validate_phones(self, field):
-        """Each line must look like a phone number."""
-        entries = parse_methods(field.data)
-        if len(entries) > MAX_METHODS:
-            raise ValidationError(f"Keep it to {MAX_METHODS} numbers.")
-        for label, value in entries:
-            if not _PHONE_OK.match(value):
-                raise ValidationError(f"“{value}” does not look like a phone number.")
-
-    def validate_emails(self, field):
-        """Each line must be an email address."""
-        entries = parse_methods(field.data)
-        if len(entries) > MAX_METHODS:
-            raise ValidationError(f"Keep it to {MAX_METHODS} addresses.")
-        for label, value in entries:
-            try:
-                validate_email(value, check_deliverability=False)
-            except EmailNotValidError:
-                raise ValidationError(f"“{value}” is not a valid email address.")
+    validate_phones = validator(functools.partial(checks.methods, kind="phone"), read=parse_methods)
+    validate_emails = validator(functools.partial(checks.methods, kind="email"), read=parse_methods)
 
     def fill_from(self, contact, related):
         """Fill the form from a stored contact (for editing)."""
@@ -138,31 +110,13 @@ class PartialDateForm(FlaskForm):
     year = IntegerField("Year", validators=[Optional()])
 
     def check_partial_date(self, require_day=False):
-        """Validate the day/month/year combination; return a PartialDate or None (errors set on fields)."""
-        day, month, year = self.day.data, self.month.data, self.year.data
-        this_year = datetime.date.today().year
-        ok = True
-        if day is not None and not 1 <= day <= 31:
-            self.day.errors.append("Choose a day.")
-            ok = False
-        if month is not None and not 1 <= month <= 12:
-            self.month.errors.append("Choose a month.")
-            ok = False
-        if (day is None) != (month is None):
-            (self.month if month is None else self.day).errors.append("Give both the day and the month.")
-            ok = False
-        elif require_day and day is None:
-            self.day.errors.append("Choose the day and month.")
-            ok = False
-        if year is not None and not 1900 <= year <= this_year + 100:
-            self.year.errors.append(f"Use a year between 1900 and {this_year + 100}.")
-            ok = False
-        if ok and day is not None:
-            days_in_month = 29 if month == 2 and year is None else calendar.monthrange(year or 2000, month)[1]
-            if day > days_in_month:
-                self.day.errors.append(f"{MONTHS[month - 1]} {year or ''} has only {days_in_month} days.".replace("  ", " "))
-                ok = False
-        return PartialDate(year, month, day) if ok else None
+        """Validate the day/month/year combination (dates.partial_date); return a PartialDate or None (the error
+        set on its field)."""
+        try:
+            return partial_date(self.day.data, self.month.data, self.year.data, require_day=require_day)
+        except DateProblem as problem:
+            getattr(self, problem.part).errors.append(str(problem))
+            return None
 
     def fill_date(self, date):
         """Fill the fields from a stored ImportantDate."""
@@ -194,9 +148,7 @@ class FamilyForm(PartialDateForm):
             if partial.has_day and today < occurrence_in(today.year, partial.month, partial.day):
                 year -= 1  # this year's birthday is still ahead, so they were born a year earlier
             partial = PartialDate(year, partial.month, partial.day, approximate=True)
-        elif partial.year is not None and partial.has_day and datetime.date(
-            partial.year, partial.month, min(partial.day, calendar.monthrange(partial.year, partial.month)[1])
-        ) > today:
+        elif partial.year is not None and partial.has_day and occurrence_in(partial.year, partial.month, partial.day) > today:
             self.year.errors.append("That birthday is in the future.")
             return None
         elif partial.year is not None and partial.year > today.year:

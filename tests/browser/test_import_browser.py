@@ -23,7 +23,7 @@ def test_a_csv_is_previewed_then_imported(watch, signed_in_page, live_server, ap
     page.on("request", lambda r: r.method == "POST" and "/confirm" in r.url and confirm_posts.append(r.post_data))
     page.get_by_role("button", name="Preview").tap()
     expect(page.get_by_text("2 people in team.csv")).to_be_visible()
-    expect(page.get_by_text("“not-an-email” is not an email address.")).to_be_visible()
+    expect(page.get_by_text("“not-an-email” is not a valid email address.")).to_be_visible()  # the contact form's words
     shot(page, "import-preview.png")
     page.get_by_role("button", name="Import 1").tap()
     expect(page.get_by_text("Imported 1 person.")).to_be_visible()
