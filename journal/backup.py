@@ -16,6 +16,7 @@ from .db import db
 from .models import (DATE_KINDS, GESTURE_STATUSES, GIFT_OCCASIONS, GIFT_STATUSES, GIVE_ASK, PULSES, RELATIONS,
                      TOUCH_KINDS, Contact, ContactMethod, ContactTag, FamilyMember, Gesture, Gift, ImportantDate,
                      Interest, Promise, Touch, TouchContact)
+from .text import without_controls
 from .web import render
 
 bp = Blueprint("backup", __name__)
@@ -150,14 +151,12 @@ def _moment(value, what, read):
 
 
 def _text(value, what, limit=20000):
-    """A string (None becomes empty)."""
+    """A string (None becomes empty), without control characters, as the forms take text (web.TypedParameters)."""
     if value is None:
         return ""
     if not isinstance(value, str) or len(value) > limit:
         raise RestoreError(f"{what} is not text of at most {limit} characters.")
-    if "\x00" in value:
-        raise RestoreError(f"{what} holds a NUL character.")
-    return value
+    return without_controls(value)
 
 
 def _list(value, what):

@@ -280,3 +280,16 @@ def test_any_damaged_backup_answers_without_a_server_error(app, ada, login, data
     else:
         assert response.status_code == 302, (path, value)
         assert session.get("/export.xlsx").status_code == 200, (path, value)
+
+
+def test_control_characters_in_a_backup_are_dropped_as_the_forms_drop_them(app, login):
+    """A note with NUL or the search's own snippet markers (\\x02, \\x03) is restored without them."""
+    eve = login("eve@example.com")
+    backup = {"format": "rapport-backup", "version": 1, "touches": [],
+              "contacts": [{"id": 1, "name": "Zo\x00\x02ë", "goals": "grow\x03 fast\tnow\n"}]}
+    response = eve.post("/restore", data={"backup": (io.BytesIO(json.dumps(backup).encode()), "b.json")},
+                        content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        contact = Contact.get()
+        assert (contact.name, contact.goals) == ("Zoë", "grow fast\tnow\n")
