@@ -16,7 +16,7 @@ from .db import db
 from .models import (DATE_KINDS, GESTURE_STATUSES, GIFT_OCCASIONS, GIFT_STATUSES, GIVE_ASK, PULSES, RELATIONS,
                      TOUCH_KINDS, Contact, ContactMethod, ContactTag, FamilyMember, Gesture, Gift, ImportantDate,
                      Interest, Promise, Touch, TouchContact)
-from .text import without_controls
+from .text import typed
 from .web import render
 
 bp = Blueprint("backup", __name__)
@@ -151,12 +151,14 @@ def _moment(value, what, read):
 
 
 def _text(value, what, limit=20000):
-    """A string (None becomes empty), without control characters, as the forms take text (web.TypedParameters)."""
+    """A string (None becomes empty), as the forms take text (text.typed: NFC, no control characters)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        value = typed(value)
     if not isinstance(value, str) or len(value) > limit:
         raise RestoreError(f"{what} is not text of at most {limit} characters.")
-    return without_controls(value)
+    return value
 
 
 def _list(value, what):

@@ -16,7 +16,7 @@ from .db import db
 from .exports import SHEETS, csv_unsafe
 from .models import RELATIONS, Contact, ContactMethod, FamilyMember, ImportantDate, too_long
 from .people.forms import parse_methods
-from .text import only_digits, split_list, without_controls
+from .text import only_digits, split_list, typed
 
 MAX_ROWS = 20000
 STEP = 200  # rows between two progress reports; the people of one step are written in one transaction
@@ -276,7 +276,7 @@ def read_upload(data, filename):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportError_("The file is not UTF-8 text. Save it as CSV UTF-8 or export the vCards again.")
-    text = without_controls(text)  # a stray NUL or escape code is nobody's data, and the CSV reader stops at NUL
+    text = typed(text)  # NFC as every text; a stray NUL is nobody's data, and the CSV reader stops at NUL
     if not text.strip():
         raise ImportError_("The file is empty.")
     if is_vcard(filename) or text.lstrip().upper().startswith("BEGIN:VCARD"):

@@ -17,6 +17,12 @@ def without_controls(text):
     return _CONTROLS.sub("", text)
 
 
+def typed(text):
+    """Text as Rapport stores whatever comes in (forms, import, restore): composed (NFC), so "é" typed on a Mac
+    and on a phone is one string, and without control characters. Right-to-left text is kept as it is."""
+    return unicodedata.normalize("NFC", without_controls(text))
+
+
 def fold(text):
     """Lower-case `text` and strip its accents: "Łukasz Żółć" -> "lukasz zolc"."""
     decomposed = unicodedata.normalize("NFKD", (text or "").translate(_FOLD))

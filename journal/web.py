@@ -7,7 +7,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import BaseConverter
 
 from .extensions import htmx
-from .text import without_controls
+from .text import typed, without_controls
 
 
 def render(template, partials=None, status=200, **context):
@@ -26,7 +26,7 @@ def render(template, partials=None, status=200, **context):
 
 
 class TypedParameters(ImmutableMultiDict):
-    """Query-string and form parameters without control characters: every route reads what a person could type."""
+    """Query-string and form parameters in NFC without control characters: every route reads text as it is stored."""
 
     def __init__(self, mapping=None):
         if mapping is None:
@@ -42,8 +42,8 @@ class TypedParameters(ImmutableMultiDict):
 
 
 def _typed(value):
-    """A parameter's text without control characters; uploads (FileStorage) as they are."""
-    return without_controls(value) if isinstance(value, str) else value
+    """A parameter's text as stored (text.typed: NFC, no control characters); uploads (FileStorage) as they are."""
+    return typed(value) if isinstance(value, str) else value
 
 
 class TypedRequest(Request):

@@ -326,3 +326,15 @@ def test_names_and_tags_that_grow_when_folded_fit_their_columns(app, ada):
     assert long_name in text(ada.get("/people/"))
     assert long_name in text(ada.get("/people/", query_string={"tag": long_tag}))
     assert long_name not in text(ada.get("/people/", query_string={"tag": "Lyon"}))
+
+
+def test_text_is_stored_composed_and_right_to_left_text_as_typed(app, ada):
+    """"Zoé" typed with a combining accent (a Mac's keyboard) is the same name as "Zoé" typed on a phone: NFC;
+    Hebrew with its right-to-left mark is kept as typed."""
+    cid = add_contact(ada, name="Zoe\u0301 Martin", company="\u05e9\u05dc\u05d5\u05dd\u200f \u05e2\u05d5\u05dc\u05dd",
+                      phones="", emails="")
+    with app.app_context():
+        contact = Contact.get_by_id(cid)
+        assert contact.name == "Zo\u00e9 Martin"
+        assert contact.company == "\u05e9\u05dc\u05d5\u05dd\u200f \u05e2\u05d5\u05dc\u05dd"
+    assert f"/people/{cid}" in text(ada.get("/search", query_string={"q": "zoe\u0301"}))  # a search typed the Mac way
