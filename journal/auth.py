@@ -1,7 +1,7 @@
 """Accounts: sign up, log in, log out, change password; flask-login wiring."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -175,14 +175,24 @@ def signup():
     return render("auth/signup.html", form=form, status=422 if form.errors else 200)
 
 
+def _new_csrf_token():
+    """Forget this browser's CSRF token, so the next form gets a new one: a token seen by one user is
+    worthless in the next user's session (a shared phone)."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)  # generate_csrf keeps this request's signed token there
+
+
 def _sign_in(user, remember=False):
     """Open a server-side session for this browser and put its token in the cookie."""
     login_user(user.start_session(request.user_agent.string), remember=remember)
+    _new_csrf_token()
 
 
 def _signed_out(message):
     """Forget this browser's login and clear what it kept: customer data must not stay on a shared phone."""
     logout_user()
+    _new_csrf_token()
     response = redirect(url_for("auth.login"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     flash(message, "info")
@@ -241,6 +251,7 @@ def delete_account():
     user = current_user._get_current_object()
     audit("account deleted")
     logout_user()
+    _new_csrf_token()
     user.delete_everything()
     response = redirect(url_for("auth.signup"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
