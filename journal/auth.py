@@ -132,14 +132,21 @@ ADDRESS_LIMIT = "10 per minute;50 per hour"
 ACCOUNT_LIMIT = "5 per minute"
 
 
-def _failed(response):
-    """Only failed attempts count against an account (a successful login redirects)."""
-    return response.status_code != 302
+def _give_back_account_attempt():
+    """A successful login gives its attempt back: only failed attempts count against the account.
+
+    Every attempt is counted before its password is checked, not only after it failed (Flask-Limiter's
+    deduct_when): workers checking at the same moment would all see room left and all go on.
+    """
+    key = _account_key()
+    for limit in limiter.current_limits:
+        if key in limit.request_args:
+            limiter.limiter.hit(limit.limit, *limit.request_args, cost=-1)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(ADDRESS_LIMIT, methods=["POST"])
-@limiter.limit(ACCOUNT_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(ACCOUNT_LIMIT, key_func=_account_key, methods=["POST"])
 def login():
     """Show the login form and sign the user in."""
     if current_user.is_authenticated:
@@ -149,6 +156,7 @@ def login():
     if form.validate_on_submit():
         user = User.authenticate(form.email.data, form.password.data)
         if user is not None:
+            _give_back_account_attempt()
             _sign_in(user, remember=form.remember.data)
             audit("login", user=user)
             return redirect(safe_next(request.args.get("next"), url_for("today.index")))

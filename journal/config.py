@@ -67,6 +67,8 @@ def from_environment(instance_path, overrides):
         "COMPRESS_BR_LEVEL": 1,
         # The app's database (journal/limit_storage.py): every gunicorn worker and every host counts the same attempts.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "database://"),
+        # Fixed windows: a successful login gives its attempt back as a hit of cost -1 (journal/auth.py).
+        "RATELIMIT_STRATEGY": "fixed-window",
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Storage down (Redis, the database): count in each process's memory until it is back, rather than fail

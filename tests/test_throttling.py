@@ -1,4 +1,5 @@
 """Login and sign-up throttling: per address and per account, 429 with a clear message."""
+import threading
 
 import pytest
 from helpers import PASSWORD, csrf_from
@@ -157,3 +158,47 @@ def test_counts_in_the_database_are_shared_by_every_instance(tmp_path, database_
         assert 0 < int(blocked.headers["Retry-After"]) <= 60
     assert attempt(second.test_client(), "bob@example.com", "wrong password", address="10.6.3.1").status_code == 422
 
+
+def test_attempts_at_the_same_moment_on_one_account_cannot_all_pass(throttled, monkeypatch):
+    """Eight wrong passwords on one account at once, from eight addresses: five are checked, three refused.
+
+    Each password check is held until every attempt has reached one or been refused, so all eight are in flight
+    together: a limit tested before the attempt and counted after it would let all eight through.
+    """
+    from journal import passwords
+
+    real_check = passwords.verify_password
+    arrived, refused, statuses = [], [], []
+    moment = threading.Condition()
+
+    def held_check(password_hash, password):
+        """The real check, once every attempt has come this far or been refused."""
+        with moment:
+            arrived.append(password)
+            moment.notify_all()
+            moment.wait_for(lambda: len(arrived) + len(refused) >= 8, timeout=60)
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", held_check)
+    clients = []
+    for i in range(8):
+        client = throttled.test_client()
+        token = csrf_from(client.get("/login").get_data(as_text=True))
+        clients.append((client, token, f"10.5.0.{i}"))
+
+    def post(client, token, address):
+        """One attempt; a refusal lets the held checks go on."""
+        status = client.post("/login", data={"email": "ada@example.com", "password": "wrong password", "csrf_token": token},
+                             environ_base={"REMOTE_ADDR": address}).status_code
+        with moment:
+            statuses.append(status)
+            if status == 429:
+                refused.append(address)
+                moment.notify_all()
+
+    threads = [threading.Thread(target=post, args=entry) for entry in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == [422] * 5 + [429] * 3
