@@ -1,7 +1,7 @@
 """Accounts: sign up, log in, log out, change password; flask-login wiring."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -132,14 +132,21 @@ ADDRESS_LIMIT = "10 per minute;50 per hour"
 ACCOUNT_LIMIT = "5 per minute"
 
 
-def _failed(response):
-    """Only failed attempts count against an account (a successful login redirects)."""
-    return response.status_code != 302
+def _give_back_account_attempt():
+    """A successful login gives its attempt back: only failed attempts count against the account.
+
+    Every attempt is counted before its password is checked, not only after it failed (Flask-Limiter's
+    deduct_when): workers checking at the same moment would all see room left and all go on.
+    """
+    key = _account_key()
+    for limit in limiter.current_limits:
+        if key in limit.request_args:
+            limiter.limiter.hit(limit.limit, *limit.request_args, cost=-1)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(ADDRESS_LIMIT, methods=["POST"])
-@limiter.limit(ACCOUNT_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(ACCOUNT_LIMIT, key_func=_account_key, methods=["POST"])
 def login():
     """Show the login form and sign the user in."""
     if current_user.is_authenticated:
@@ -149,6 +156,7 @@ def login():
     if form.validate_on_submit():
         user = User.authenticate(form.email.data, form.password.data)
         if user is not None:
+            _give_back_account_attempt()
             _sign_in(user, remember=form.remember.data)
             audit("login", user=user)
             return redirect(safe_next(request.args.get("next"), url_for("today.index")))
@@ -175,14 +183,24 @@ def signup():
     return render("auth/signup.html", form=form, status=422 if form.errors else 200)
 
 
+def _new_csrf_token():
+    """Forget this browser's CSRF token, so the next form gets a new one: a token seen by one user is
+    worthless in the next user's session (a shared phone)."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)  # generate_csrf keeps this request's signed token there
+
+
 def _sign_in(user, remember=False):
     """Open a server-side session for this browser and put its token in the cookie."""
     login_user(user.start_session(request.user_agent.string), remember=remember)
+    _new_csrf_token()
 
 
 def _signed_out(message):
     """Forget this browser's login and clear what it kept: customer data must not stay on a shared phone."""
     logout_user()
+    _new_csrf_token()
     response = redirect(url_for("auth.login"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     flash(message, "info")
@@ -241,6 +259,7 @@ def delete_account():
     user = current_user._get_current_object()
     audit("account deleted")
     logout_user()
+    _new_csrf_token()
     user.delete_everything()
     response = redirect(url_for("auth.signup"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'

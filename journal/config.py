@@ -65,10 +65,14 @@ def from_environment(instance_path, overrides):
         # Brotli quality 1 compresses a 30-60 KB page in 0.06 ms instead of 0.3 ms at flask-compress's
         # default of 4, for about 15% more bytes (Today: 5.0 KB instead of 4.2 KB); docs/benchmarks.md, "Load".
         "COMPRESS_BR_LEVEL": 1,
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # The app's database (journal/limit_storage.py): every gunicorn worker and every host counts the same attempts.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "database://"),
+        # Fixed windows: a successful login gives its attempt back as a hit of cost -1 (journal/auth.py).
+        "RATELIMIT_STRATEGY": "fixed-window",
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Redis down: count in each process's memory until it is back, rather than fail every login with a 500.
+        # Storage down (Redis, the database): count in each process's memory until it is back, rather than fail
+        # every login with a 500.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # How many reverse proxies (nginx: 1) stand in front of the app and set X-Forwarded-For/-Proto.
         # 0 ignores those headers, which any client could otherwise forge.

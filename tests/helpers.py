@@ -8,6 +8,7 @@ import contextlib
 import os
 import re
 import shutil
+import socket
 import tempfile
 import time
 import uuid
@@ -51,6 +52,50 @@ def close_app_database(app):
             database.close()
         if hasattr(database, "close_all"):
             database.close_all()
+
+
+# --- processes (the integration tests start the app's real servers) ---------------------------------------------
+
+
+def free_port():
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def process_tree(root):
+    """{pid: command line} of every process descended from `root`."""
+    parents, commands = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                commands[int(entry)] = handle.read().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue
+    found, todo = {}, [root]
+    while todo:
+        parent = todo.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in found:
+                found[pid] = commands.get(pid, "")
+                todo.append(pid)
+    return found
+
+
+def wait_for(condition, seconds, what):
+    """Wait until condition() is true, failing with `what` after a generous deadline."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.25)
 
 
 # --- pages and sessions ----------------------------------------------------------------------------------------

@@ -161,3 +161,26 @@ def test_change_password_ends_other_sessions(app, login):
     fresh = app.test_client()
     assert _login(fresh, "ada@example.com", PASSWORD).status_code == 422
     assert _login(fresh, "ada@example.com", "a brand new secret").status_code == 302
+
+
+def test_the_csrf_token_changes_at_login_and_logout(client, make_user):
+    """A shared phone: the previous user's form token is refused in the next user's session."""
+    make_user("ada@example.com")
+    make_user("bob@example.com")
+    before_login = csrf_from(client.get("/login").get_data(as_text=True))
+    assert _login(client, "ada@example.com", PASSWORD).status_code == 302
+    adas = csrf_from(client.get("/account").get_data(as_text=True))
+    assert adas != before_login
+    assert client.post("/logout", data={"csrf_token": adas}).status_code == 302
+    assert csrf_from(client.get("/login").get_data(as_text=True)) != adas
+    assert _login(client, "bob@example.com", PASSWORD).status_code == 302
+    bobs = csrf_from(client.get("/account").get_data(as_text=True))
+    assert bobs != adas
+    # Ada's old token, replayed in Bob's session on a state-changing form (turn the calendar feed on): refused.
+    refused = client.post("/account/calendar", data={"action": "on", "csrf_token": adas})
+    assert refused.status_code == 400 and "Please try again" in refused.get_data(as_text=True)
+    with client.application.app_context():
+        assert User.by_email("bob@example.com").calendar_token is None
+    assert client.post("/account/calendar", data={"action": "on", "csrf_token": bobs}).status_code < 400
+    with client.application.app_context():
+        assert User.by_email("bob@example.com").calendar_token is not None

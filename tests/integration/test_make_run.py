@@ -12,12 +12,12 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+from helpers import free_port, process_tree, wait_for
 from openpyxl import load_workbook
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -31,36 +31,6 @@ FOREIGN = ("DATABASE_URL", "TEST_DATABASE_URL", "HUEY_URL", "JOBS_DIR", "SECRET_
 pytestmark = pytest.mark.integration
 
 
-def free_port():
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def process_tree(root):
-    """{pid: command line} of every process descended from `root`."""
-    parents, commands = {}, {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                commands[int(entry)] = handle.read().replace(b"\0", b" ").decode(errors="replace")
-        except (OSError, IndexError, ValueError):
-            continue
-    found, todo = {}, [root]
-    while todo:
-        parent = todo.pop()
-        for pid, ppid in parents.items():
-            if ppid == parent and pid not in found:
-                found[pid] = commands.get(pid, "")
-                todo.append(pid)
-    return found
-
-
 def alive(pid):
     """True while the process exists and is not a zombie waiting to be reaped."""
     try:
@@ -68,17 +38,6 @@ def alive(pid):
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
-
-
-def wait_for(condition, seconds, what):
-    """Wait until condition() is true, failing with `what` after a generous deadline."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.25)
 
 
 class Browser:
