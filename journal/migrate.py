@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from peewee import InterfaceError, OperationalError
 from playhouse.migrations import Runner
 
-from .db import SQLITE_PRAGMAS, db, is_sqlite
+from .db import LOCKED, MIGRATION_TABLE, SQLITE_PRAGMAS, db, is_sqlite, outage
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
@@ -26,7 +26,7 @@ UPGRADE_WAIT = 600
 
 def runner(directory=MIGRATIONS_DIR):
     """A migration runner for the bound database."""
-    return Runner(db.obj, directory=directory)
+    return Runner(db.obj, directory=directory, table_name=MIGRATION_TABLE)
 
 
 def pending(directory=MIGRATIONS_DIR):
@@ -138,7 +138,7 @@ def upgrade_lock(wait):
         db.execute_sql("SELECT set_config('lock_timeout', %s, false)", (f"{int(wait * 1000)}ms",))
         db.execute_sql("SELECT pg_advisory_lock(%s)", (UPGRADE_LOCK_KEY,))
     except OperationalError as error:
-        if getattr(error.__context__, "sqlstate", None) == "55P03":  # lock_not_available
+        if outage(error) == LOCKED:
             raise LockTimeout(_waited(wait)) from error
         raise
     finally:
@@ -163,7 +163,7 @@ def _sqlite_write_lock(wait):
         with db.atomic():  # BEGIN IMMEDIATE (journal/db.py's lock_type) waits for the write lock
             yield
     except OperationalError as error:
-        if getattr(error.__context__, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+        if outage(error) == LOCKED:
             raise LockTimeout(_waited(wait)) from error
         raise
     finally:
