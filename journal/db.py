@@ -1,7 +1,8 @@
 """The deferred peewee database, bound to DATABASE_URL when the app is created."""
 import itertools
 
-from peewee import SQL, DatabaseProxy, SqliteDatabase, fn
+from peewee import (SQL, DatabaseProxy, InterfaceError, InternalError, OperationalError, PeeweeException,
+                    SqliteDatabase, Table, fn)
 from playhouse.db_url import connect
 
 db = DatabaseProxy()
@@ -30,6 +31,59 @@ def open_database(url):
     # A password or user name with URL-special characters is percent-encoded in the URL ("p%40ss" for "p@ss"),
     # as libpq (psql, pg_dump) reads it too.
     return connect(url, unquote_password=True, unquote_user=True)
+
+
+# The migrations' own table (journal/migrate.py's runner): small, and there in every migrated database.
+MIGRATION_TABLE = "schema_migration"
+
+# What stops a database from saving now, as an operator reads it in /readyz and the log (never a path or a host).
+READ_ONLY = "database is read-only"
+LOCKED = "database is locked"
+FULL = "database disk is full"
+UNREACHABLE = "database unreachable"
+
+# SQLite result codes (their primary part: SQLITE_IOERR_WRITE is an SQLITE_IOERR) and PostgreSQL SQLSTATEs
+# (or their class, the first two characters) that mean the database cannot take a write now.
+SQLITE_OUTAGES = {"SQLITE_READONLY": READ_ONLY, "SQLITE_PERM": READ_ONLY, "SQLITE_BUSY": LOCKED, "SQLITE_LOCKED": LOCKED,
+                  "SQLITE_FULL": FULL, "SQLITE_IOERR": "database disk error", "SQLITE_CANTOPEN": UNREACHABLE}
+POSTGRESQL_OUTAGES = {"25006": READ_ONLY, "55P03": LOCKED, "53100": FULL, "53": "database is out of resources",
+                      "28": "database refused the app's login", "08": UNREACHABLE,
+                      "57P01": UNREACHABLE, "57P02": UNREACHABLE, "57P03": UNREACHABLE}
+
+
+# The peewee errors an outage comes as (a constraint or a bad query comes as others).
+OUTAGE_ERRORS = (OperationalError, InterfaceError, InternalError)
+
+
+def outage(error):
+    """Why the database cannot save now, in an operator's words (READ_ONLY, LOCKED, ...), when `error` (a peewee
+    error) says so; None for any other error (a bug, a broken constraint)."""
+    if not isinstance(error, OUTAGE_ERRORS):
+        return None
+    driver = error
+    while isinstance(driver, PeeweeException):
+        driver = driver.__context__  # peewee re-raises the driver's error as its own (twice for a failed connect)
+    name = getattr(driver, "sqlite_errorname", None)
+    if name:
+        return SQLITE_OUTAGES.get("_".join(name.split("_")[:2]))
+    if not type(driver).__module__.startswith("psycopg"):
+        return None
+    state = getattr(driver, "sqlstate", None)
+    if state is None:
+        return UNREACHABLE  # psycopg's own errors: the connection is lost, closed or was never made
+    return POSTGRESQL_OUTAGES.get(state) or POSTGRESQL_OUTAGES.get(state[:2])
+
+
+def try_a_write():
+    """Begin a write the database can undo (an update of no row of a small table) and roll it back.
+
+    Raises the database's error when it cannot: read-only, locked past the busy timeout, unreachable. Nothing is
+    written, not even a row version (no row matches).
+    """
+    table = Table(MIGRATION_TABLE, ("id",)).bind(db)
+    with db.atomic() as transaction:
+        table.update(id=table.id).where(table.id < 0).execute()
+        transaction.rollback()
 
 
 def init_app(app):

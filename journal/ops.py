@@ -1,11 +1,12 @@
-"""Operations: health check, error pages and security headers."""
+"""Operations: liveness and readiness checks, error pages and security headers."""
 import time
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .extensions import htmx
+from .db import outage, try_a_write
+from .extensions import htmx, login_manager
 
 bp = Blueprint("ops", __name__)
 
@@ -20,16 +21,53 @@ CSP = (
 SUBRESOURCE_TYPES = {"text/javascript", "application/javascript", "text/css"}
 
 
+PROBE_HEADERS = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+# A client may try again after this many seconds when the database could not save (503).
+RETRY_AFTER = "30"
+
+
 @bp.route("/healthz")
 def healthz():
     """Liveness probe: answers without touching the database."""
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    return "ok", 200, PROBE_HEADERS
+
+
+@bp.route("/readyz")
+def readyz():
+    """Readiness probe: can the database take a write now? "ready", or 503 and what stops it."""
+    try:
+        try_a_write()
+    except Exception as error:  # noqa: BLE001 - whatever stops the probe, this instance cannot serve writes
+        reason = outage(error)
+        # An error outside the known outages is logged whole for the operator; the answer never shows it.
+        current_app.logger.error("Not ready: %s", reason or error, exc_info=reason is None)
+        return f"not ready: {reason or 'database error (see the log)'}", 503, PROBE_HEADERS
+    return "ready", 200, PROBE_HEADERS
 
 
 def _error_page(status, title, message):
     """Render the error page in the app's style (a small fragment for htmx)."""
     template = "errors/_error.html" if htmx else "errors/error.html"
     return render_template(template, status=status, title=title, message=message), status
+
+
+def _database_unavailable(reason):
+    """503 for a request the database could not serve now (read-only, full, locked, unreachable): say that saving
+    is not possible right now and that nothing changed; the capture's outbox keeps a note for later on a 503."""
+    current_app.logger.error("Answered 503, %s: %s %s", reason, request.method, request.path)
+    if "_login_user" not in g:
+        # Loading the signed-in user is what failed (no database): the page is drawn for nobody, not asked for again.
+        login_manager._update_request_context_with_user()
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        title, message = "Not available right now", "Rapport cannot reach your journal now. Please try again in a few minutes."
+    elif htmx:
+        title, message = ("Saving is not possible right now",
+                          "Nothing was changed, and what you typed is still in the form: save it again in a few minutes.")
+    else:
+        title, message = ("Saving is not possible right now",
+                          "Nothing was changed. Go back: what you typed is still in the form; save it again in a few minutes.")
+    return (*_error_page(503, title, message), {"Retry-After": RETRY_AFTER})
 
 
 def init_app(app):
@@ -70,7 +108,11 @@ def init_app(app):
 
     @app.errorhandler(500)
     def server_error(error):
-        """Unexpected error: a friendly page, never a traceback."""
+        """Unexpected error: a friendly page, never a traceback; 503 when the database cannot save now."""
+        # Flask has logged the error with its traceback; the database's own words decide between 500 and 503.
+        reason = outage(getattr(error, "original_exception", None))
+        if reason:
+            return _database_unavailable(reason)
         return _error_page(500, "Something went wrong", "Rapport hit an error. Nothing you saved before is lost; please try again.")
 
     @app.before_request

@@ -11,6 +11,7 @@ import shutil
 import socket
 import tempfile
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -52,6 +53,29 @@ def close_app_database(app):
             database.close()
         if hasattr(database, "close_all"):
             database.close_all()
+
+
+@contextlib.contextmanager
+def read_only_database(app):
+    """While the block runs, `app` opens its database read-only, as a read-only file, mount or replica leaves it:
+    reads work, and every write fails (SQLite: "attempt to write a readonly database", through a `mode=ro`
+    connection, since chmod stops no root; PostgreSQL: "cannot execute ... in a read-only transaction").
+
+    Use it while no request is in progress: connections already handed out keep what they could do.
+    """
+    database = app.extensions["peewee"]
+    name, params = database.database, dict(database.connect_params)
+    close_app_database(app)
+    if ON_POSTGRESQL:
+        database.connect_params["options"] = "-c default_transaction_read_only=on"
+    else:
+        database.database = "file:" + urllib.request.pathname2url(name) + "?mode=ro"
+        database.connect_params["uri"] = True
+    try:
+        yield
+    finally:
+        close_app_database(app)
+        database.database, database.connect_params = name, params
 
 
 # --- processes (the integration tests start the app's real servers) ---------------------------------------------

@@ -3,11 +3,14 @@
 Each test runs on the suite's database: a SQLite file, or PostgreSQL with TEST_DATABASE_URL (where the
 backups are pg_dump archives, read back with pg_restore).
 """
+import contextlib
 import os
+import sqlite3
 import subprocess
+import sys
 
 import pytest
-from helpers import ON_POSTGRESQL, csrf_from
+from helpers import ON_POSTGRESQL, close_app_database, csrf_from, wipe_postgresql
 
 from journal import create_app, migrate
 from journal.db import db, open_database
@@ -186,3 +189,70 @@ def test_backup_command_and_restore_drill(tmp_path, monkeypatch, database_url):
     added = client.post("/people/new", data={"name": "After The Restore", "csrf_token": token})
     assert added.status_code == 302, added.get_data(as_text=True)
     assert "After The Restore" in client.get("/people/").get_data(as_text=True)
+
+
+def flask_db_upgrade(database_url, instance, *args):
+    """Start `flask --app app db upgrade` as its own process on `database_url` (output in a pipe)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "x"}
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade", *args], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_two_upgrades_at_once_migrate_once(tmp_path, database_url):
+    """Two `db upgrade` runs started together on a new database: the second waits for the first, then finds
+    nothing to do; both succeed and each migration is applied once."""
+    for trial in range(5):
+        url = database_url if ON_POSTGRESQL else f"sqlite:///{tmp_path / f'trial{trial}.sqlite3'}"
+        if ON_POSTGRESQL:
+            wipe_postgresql()
+        runs = [flask_db_upgrade(url, tmp_path / f"instance{trial}-{n}") for n in range(2)]
+        outputs = [run.communicate(timeout=300)[0] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], outputs
+        applied = [line for output in outputs for line in output.splitlines() if line.startswith("Applied ")]
+        app = create_app({"SECRET_KEY": "x", "DATABASE_URL": url})
+        with app.app_context():
+            names = [m.name for m in migrate.runner().status()]
+            assert sorted(applied) == [f"Applied {name}" for name in names], outputs
+            assert migrate.pending() == []
+            db.close()
+        close_app_database(app)
+
+
+@contextlib.contextmanager
+def upgrade_lock_held(database_url):
+    """While the block runs, another connection holds what `db upgrade` locks: SQLite's write lock (on a database
+    in WAL mode, as the app leaves it), or PostgreSQL's advisory lock."""
+    if ON_POSTGRESQL:
+        import psycopg
+
+        conninfo, env = migrate.libpq_target(open_database(database_url))
+        with psycopg.connect(conninfo, password=env.get("PGPASSWORD"), autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (migrate.UPGRADE_LOCK_KEY,))
+            yield
+        return
+    conn = sqlite3.connect(database_url[len("sqlite:///"):], isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=wal")
+        conn.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        conn.close()
+
+
+def test_an_upgrade_that_cannot_get_the_lock_says_so(tmp_path, monkeypatch, database_url):
+    """A second upgrade waits --wait seconds for the lock at most, then stops with a clear message, migrating nothing."""
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": database_url})
+    runner = app.test_cli_runner()
+    with upgrade_lock_held(database_url):
+        result = runner.invoke(args=["db", "upgrade", "--wait", "1"])
+    assert result.exit_code == 1, result.output
+    assert "Another `flask db upgrade` (or a long write) held the database for 1 s" in result.output
+    assert "Nothing was migrated" in result.output and "Traceback" not in result.output
+    with app.app_context():
+        assert "0001_users" in migrate.pending()
+        db.close()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0 and "Applied 0011_jobs" in result.output, result.output
+    close_app_database(app)

@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from peewee import CharField, DateTimeField, ForeignKeyField
 
 from .. import passwords
-from ..db import db, is_sqlite
+from ..db import OUTAGE_ERRORS, db, is_sqlite, outage
 from ..prepared import prepared
 from .base import BaseModel, utcnow
 
@@ -156,7 +156,12 @@ class UserSession(BaseModel):
         session = cls.live(cls.digest(token), user_id, cutoff)
         if session is not None and session.last_seen_at < utcnow() - datetime.timedelta(minutes=10):
             # At most one write per session every ten minutes, not one per request.
-            cls.update(last_seen_at=utcnow()).where(cls.id == session.id).execute()
+            try:
+                cls.update(last_seen_at=utcnow()).where(cls.id == session.id).execute()
+            except OUTAGE_ERRORS as error:
+                # A database that cannot save now (read-only, say) still lets people read; a later request notes the visit.
+                if outage(error) is None:
+                    raise
         return session
 
     @classmethod

@@ -119,6 +119,26 @@
     }
   });
 
+  // The server answered but cannot save now (503: its database is read-only, full or out of reach). A capture waits in
+  // the outbox, as without signal, and is sent again later; anything else keeps what was typed, and the page says why.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    var elt = event.detail && event.detail.elt;
+    if (!xhr || xhr.status !== 503 || !elt) { return; }
+    if (elt.id === "capture-form") { R.queueCapture(elt); return; }
+    R.flash(unavailableMessage(xhr), "error", "unavailable");
+    window.scrollTo(0, 0);
+  });
+
+  /* The words of the server's 503 page (templates/errors/_error.html), or ours when it sent none. */
+  function unavailableMessage(xhr) {
+    var page = new DOMParser().parseFromString(xhr.responseText || "", "text/html").querySelector(".error-page");
+    var title = page && page.querySelector("h1");
+    var text = page && page.querySelector("h1 ~ p");
+    if (title && text) { return title.textContent + ". " + text.textContent; }
+    return "Saving is not possible right now. Nothing was changed: try again in a few minutes.";
+  }
+
   function searchOffline() {
     var results = document.getElementById("search-results");
     if (!results) { return; }

@@ -327,3 +327,49 @@ def test_the_service_worker_never_changes_the_session_cookie(page, live_server, 
     assert not [s for s in seen if s[0] != "/offline" and s[2]], seen
     page.goto("/account")  # still signed in
     expect(page).to_have_url(re.compile(r"/account$"))
+
+
+# The server's answer to the capture form while its database cannot save (templates/errors/_error.html, 503).
+UNAVAILABLE = ('<section class="empty error-page" role="alert"><p class="error-code">503</p>'
+               "<h1>Saving is not possible right now</h1><p>Nothing was changed, and what you typed is still in the "
+               "form: save it again in a few minutes.</p></section>")
+
+
+def test_a_note_the_server_cannot_save_now_waits_on_the_phone(page, context, live_server, app, signed_in_page,
+                                                               new_email):
+    """The server answers 503 (its database is read-only, say): the capture is kept in the outbox, waiting (not
+    "needs a look"), stays there while the server still cannot save, and is saved once it can."""
+    contact_id = prepare(page, app, new_email)
+    refused = []
+
+    def cannot_save(route):
+        """Answer a POST as the server does while its database cannot save."""
+        if route.request.method != "POST":
+            return route.continue_()
+        refused.append(route.request.headers.get("x-rapport-outbox", "page"))
+        route.fulfill(status=503, headers={"Retry-After": "30"}, content_type="text/html; charset=utf-8",
+                      body=UNAVAILABLE)
+
+    context.route("**/touches", cannot_save)
+    page.goto(f"/capture?contact={contact_id}")
+    wait_until_ready(page)
+    type_into(page.locator("#note"), NOTE)
+    page.get_by_role("button", name="Save").tap()
+    expect(page.locator(".flash", has_text="Saved on this phone, will sync")).to_be_visible()
+    expect(page.locator("#note")).to_have_value("")
+    # The outbox sends it again at once (the phone is online); the server still cannot save: the note waits.
+    deadline = time.monotonic() + 30
+    while "1" not in refused:
+        assert time.monotonic() < deadline, f"the outbox never sent the note again: {refused}"
+        page.wait_for_timeout(50)
+    assert refused[0] == "page" and set(refused[1:]) == {"1"}, refused
+    expect(page.locator("[data-outbox-count]")).to_have_text(re.compile(r"^1 note unsynced$"))
+    assert page.evaluate("RapportOutbox.all().then(items => items.map(i => i.status))") == ["waiting"]
+    assert touches_with(app, new_email, NOTE) == []
+
+    context.unroute("**/touches", cannot_save)
+    page.get_by_role("button", name="Sync now").tap()
+    expect(page.locator(".flash", has_text="1 note from this phone saved to the journal")).to_be_visible()
+    expect(page.locator("[data-outbox-bar]")).to_be_hidden()
+    assert outbox_size(page) == 0
+    assert len(touches_with(app, new_email, NOTE)) == 1
