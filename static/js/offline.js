@@ -119,24 +119,27 @@
     }
   });
 
-  // The server answered but cannot save now (503: its database is read-only, full or out of reach). A capture waits in
-  // the outbox, as without signal, and is sent again later; anything else keeps what was typed, and the page says why.
+  // An htmx request the server refused (4xx but 422, which swaps the form with its errors) or failed (5xx): the page
+  // is left as it was, so what was typed stays, and the flash says why in the words of the server's error page. A
+  // capture the server cannot save now (5xx), or whose form went stale (400: an expired token), waits in the outbox,
+  // as without signal, and is sent again with a fresh token.
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail && event.detail.xhr;
     var elt = event.detail && event.detail.elt;
-    if (!xhr || xhr.status !== 503 || !elt) { return; }
-    if (elt.id === "capture-form") { R.queueCapture(elt); return; }
-    R.flash(unavailableMessage(xhr), "error", "unavailable");
+    if (!xhr || !elt || xhr.status < 400) { return; }
+    if (elt.id === "capture-form" && (xhr.status >= 500 || xhr.status === 400)) { R.queueCapture(elt); return; }
+    R.flash(errorMessage(xhr), "error", "unavailable");
     window.scrollTo(0, 0);
   });
 
-  /* The words of the server's 503 page (templates/errors/_error.html), or ours when it sent none. */
-  function unavailableMessage(xhr) {
+  /* The words of the server's error page (templates/errors/_error.html), or ours when it sent none. */
+  function errorMessage(xhr) {
     var page = new DOMParser().parseFromString(xhr.responseText || "", "text/html").querySelector(".error-page");
     var title = page && page.querySelector("h1");
     var text = page && page.querySelector("h1 ~ p");
     if (title && text) { return title.textContent + ". " + text.textContent; }
-    return "Saving is not possible right now. Nothing was changed: try again in a few minutes.";
+    if (xhr.status === 503) { return "Saving is not possible right now. Nothing was changed: try again in a few minutes."; }
+    return "That did not work (error " + xhr.status + "). What you typed is still here: try again.";
   }
 
   function searchOffline() {

@@ -373,3 +373,30 @@ def test_a_note_the_server_cannot_save_now_waits_on_the_phone(page, context, liv
     expect(page.locator("[data-outbox-bar]")).to_be_hidden()
     assert outbox_size(page) == 0
     assert len(touches_with(app, new_email, NOTE)) == 1
+
+
+BROKEN = ('<section class="empty error-page" role="alert"><p class="error-code">500</p>'
+          "<h1>Something went wrong</h1><p>Rapport hit an error. Nothing you saved before is lost; please try again.</p>"
+          "</section>")
+
+
+def test_an_htmx_form_the_server_fails_keeps_what_was_typed_and_says_so(page, context, live_server, app,
+                                                                        signed_in_page, new_email):
+    """A 500 (or any refusal but 422) on an in-place form used to leave the page silent: now the flash gives the
+    error page's words, and the promise typed is still in its field."""
+    contact_id = prepare(page, app, new_email)
+
+    def broken(route):
+        """Answer the promise's POST as a server error does."""
+        if route.request.method != "POST":
+            return route.continue_()
+        route.fulfill(status=500, content_type="text/html; charset=utf-8", body=BROKEN)
+
+    context.route("**/promises", broken)
+    page.goto(f"/people/{contact_id}")
+    wait_until_ready(page)
+    page.locator("#contact-promises summary").click()
+    type_into(page.locator("#contact-promises input[name=text]"), "send the pallet brochure")
+    page.get_by_role("button", name="Save promise").click()
+    expect(page.locator(".flash", has_text="Something went wrong. Rapport hit an error.")).to_be_visible()
+    expect(page.locator("#contact-promises input[name=text]")).to_have_value("send the pallet brochure")
