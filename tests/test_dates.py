@@ -114,7 +114,22 @@ def test_the_migration_repairs_impossible_dates_and_records_each(tmp_path, datab
         assert [tuple(r) for r in rows] == [(1, None, 2, 29), (2, 2023, 2, 28), (3, 1990, 4, 30), (4, None, 2, 29),
                                             (5, 1980, 6, 5)]
         details = [detail for detail, in sql("SELECT detail FROM audit_event WHERE event = 'date repaired' ORDER BY id")]
+        corrected = [c for c, in sql("SELECT corrected FROM important_date ORDER BY id")]
+        assert corrected == ["Corrected from 31 February, a day that does not exist",
+                             "Corrected from 29 February 2023, a day that does not exist",
+                             "Corrected from 31 April 1990, a day that does not exist", "", ""]
         assert details == ["contact 1, date 1: 31 February became 29 February",
                            "contact 1, date 2: 29 February 2023 became 28 February 2023",
                            "contact 1, date 3: 31 April 1990 became 30 April 1990"]
     db.close()
+
+
+def test_the_persons_page_says_what_a_repair_changed_until_the_date_is_saved_again(app, ada):
+    cid = add_contact(ada, name="Zoë Martin")
+    with app.app_context():
+        date = ImportantDate.create(user=ada.user.id, contact=cid, kind="anniversary", month=2, day=29,
+                                    corrected="Corrected from 31 February, a day that does not exist")
+    assert "Corrected from 31 February, a day that does not exist: check it." in text(ada.get(f"/people/{cid}"))
+    saved = ada.post(f"/people/{cid}/dates/{date.id}", data={"kind": "anniversary", "label": "", "day": "28", "month": "2"})
+    assert saved.status_code in (200, 302)
+    assert "Corrected from" not in text(ada.get(f"/people/{cid}"))

@@ -298,6 +298,7 @@ class ImportantDate(OwnedModel):
     month = IntegerField(null=True)
     day = IntegerField(null=True)
     year_approximate = BooleanField(default=False)
+    corrected = CharField(max_length=120, default="")  # what a repair changed (migration 0012), until saved again
 
     class Meta:
         table_name = "important_date"

@@ -264,6 +264,7 @@ def save_date(contact_id, date_id):
         saved = date or ImportantDate(user=current_user.id, contact=contact)
         saved.kind, saved.label = form.kind.data, form.label.data
         saved.year, saved.month, saved.day, saved.year_approximate = partial.year, partial.month, partial.day, False
+        saved.corrected = ""
         saved.save()
         return saved.id
 
