@@ -370,9 +370,8 @@ def contacts_csv():
     rows = (row for _, row in sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today(),
                                          sheets=["Contacts"]))
     write_csv(stream, SHEETS["Contacts"], rows)
-    response = download_response(io.BytesIO(stream.getvalue().encode("utf-8")), f"rapport-contacts-{stamp()}.csv",
-                         "text/csv; charset=utf-8")
-    return response
+    return download_response(io.BytesIO(stream.getvalue().encode("utf-8")), f"rapport-contacts-{stamp()}.csv",
+                             FORMATS["csv"][0])
 
 
 @bp.route("/export.zip")
@@ -415,6 +414,8 @@ def download_response(source, filename, mimetype, tag=None, q=None):
         tag, q = filters()
     audit("export", detail=f"{filename.rsplit('.', 1)[-1]}" + (f" tag={tag[:40]}" if tag else "") + (" search" if q else ""))
     response = send_file(source, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
+    # Werkzeug adds "; charset=utf-8" to any text/ type, even one that names its charset already.
+    response.headers["Content-Type"] = mimetype
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -119,6 +119,14 @@ def test_csv_safe_catches_every_dangerous_start(first, rest, spaces):
     assert csv_unsafe(csv_safe(text)) == text
 
 
+def test_each_download_says_its_type_once(ada):
+    add_contact(ada)
+    assert ada.get("/export.csv").headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert ada.get("/export.zip").headers["Content-Type"] == "application/zip"
+    assert ada.get("/export.xlsx").headers["Content-Type"] == \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def test_zip_has_one_csv_per_sheet(ada):
     cid = add_contact(ada)
     capture(ada, [cid], note="Hello")
