@@ -61,7 +61,8 @@ SHEETS = {
     "Gifts": ["contact id", "contact", "for", "gift", "status", "occasion", "price", "currency", "date", "link", "notes"],
     "Gestures": ["contact id", "contact", "gesture", "due", "status", "outcome", "done"],
 }
-WIDTHS = {"id": 8, "contact id": 10, "touch id": 10, "note": 60, "notes": 40, "family": 36, "gesture": 40,
+WIDTHS = {"id": 8, "contact id": 10, "touch id": 10, "name": 28, "contact": 28, "company": 24, "role": 20, "city": 16,
+          "for": 24, "with": 30, "whose": 24, "relation": 18, "label": 24, "next date is": 28, "tags": 24, "note": 60, "notes": 40, "family": 36, "gesture": 40,
           "promise": 36, "gift": 30, "interests": 28, "how we met": 30, "goals": 36, "challenges": 36,
           "how I can help": 36, "ideas to give": 36, "what makes them feel important": 36, "link": 30}
 # The XLSX columns holding dates and date-times, by sheet (each gets its format; sheet_rows never mixes them).

@@ -69,6 +69,21 @@ def test_xlsx_dates_and_times_each_in_their_format_and_notes_wrapped(ada):
     assert round(touches.column_dimensions["E"].width) == 61  # the note column: 60, plus Excel's padding
 
 
+def test_columns_of_names_are_wide_enough_for_a_whole_name(ada):
+    add_contact(ada)
+    book = workbook(ada.get("/export.xlsx"))
+    names = {"name", "contact", "for", "with", "whose", "company"}
+    checked = 0
+    for sheet in SHEETS:
+        # Neighbouring columns of one width are stored as one range (min to max).
+        widths = {column: d.width for d in book[sheet].column_dimensions.values() for column in range(d.min, d.max + 1)}
+        for column, header in enumerate(SHEETS[sheet], start=1):
+            if header in names:
+                assert widths[column] >= 24, (sheet, header)
+                checked += 1
+    assert checked >= 12
+
+
 def test_a_note_past_excels_cell_limit_is_cut_in_the_xlsx_and_whole_elsewhere(app, ada):
     """Excel holds 32,767 characters in a cell: the workbook says where it cut, and the backup has it all."""
     cid = add_contact(ada, name="Zoë Martin")
