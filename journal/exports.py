@@ -53,8 +53,8 @@ SHEETS = {
     "Contacts": ["id", "name", "company", "role", "phones", "emails", "city", "tags", "family", "interests",
                  "next important date", "next date is", "last touch", "open promises", "keep in touch (days)",
                  "how we met", "goals", "challenges", "how I can help", "ideas to give", "what makes them feel important"],
-    "Family": ["contact id", "contact", "relation", "name", "birthday", "birth year is approximate", "age",
-               "interests", "notes"],
+    "Family": ["contact id", "contact", "relation", "name", "birthday", "day", "month", "year",
+               "birth year is approximate", "age", "interests", "notes"],
     "Dates": ["contact id", "contact", "whose", "kind", "label", "year", "month", "day", "next", "years then"],
     "Touches": ["contact id", "contact", "when", "kind", "note", "pulse", "about", "with", "touch id"],
     "Promises": ["contact id", "contact", "promise", "due", "done", "status"],
@@ -121,11 +121,11 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
                 ]
             if "Family" in wanted:
                 for m in family:
-                    b = birthdays.get(m.id)
+                    born = PartialDate.of(birthdays[m.id]) if m.id in birthdays else PartialDate()
                     yield "Family", [
                         cid, name, relations.get(m.relation, m.relation), m.name,
-                        _full_date(b) if b else "",
-                        bool(b and b.year_approximate), PartialDate.of(b).age_on(today) if b else None,
+                        _whole_date(born), born.day, born.month, born.year,
+                        ("yes" if born.approximate else "no") if born.year else None, born.age_on(today),
                         ", ".join(i.name for i in interests.get(cid, ()) if i.family_member_id == m.id), m.notes,
                     ]
             if "Dates" in wanted:
@@ -147,12 +147,11 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
                 yield "Gestures", [cid, name, g.text, g.due_on, g.status, g.outcome, g.done_at]
 
 
-def _full_date(d):
-    """A real date when the year, month and day are known, else the partial label."""
-    partial = PartialDate.of(d)
+def _whole_date(partial):
+    """A real date when the year, month and day are known (the year not approximate), else None: the column sorts."""
     if partial.year and partial.has_day and not partial.approximate:
         return datetime.date(partial.year, partial.month, partial.day)
-    return partial.label()
+    return None
 
 
 def _family_summary(member, birthday, relations, today):
