@@ -2,6 +2,7 @@
 partial dates exist, and the two ways a date and time is stored (wall clock, naive UTC)."""
 import calendar
 import datetime
+import re
 from dataclasses import dataclass
 
 MONTHS = [calendar.month_name[i] for i in range(1, 13)]
@@ -71,6 +72,23 @@ def partial_date(day=None, month=None, year=None, approximate=False, require_day
         where = f"{MONTHS[month - 1]} {year}" if year is not None else MONTHS[month - 1]
         raise DateProblem(f"{where} has only {days_in(month, year)} days.", "day")
     return PartialDate(year, month, day, bool(approximate) and year is not None)
+
+
+# A partial date as text (PartialDate.iso): 2017-12-03, --12-03 (no year), 2017, about 2017, about 2017-12-03.
+ISO_PATTERN = r"(?:about\s+)?\d{4}(?:-\d{1,2}-\d{1,2})?|--\d{1,2}-\d{1,2}"
+_ISO_PARTS = re.compile(r"(?P<about>about\s+)?(?:(?P<year>\d{4})(?:-(?P<month>\d{1,2})-(?P<day>\d{1,2}))?"
+                        r"|--(?P<no_year_month>\d{1,2})-(?P<no_year_day>\d{1,2}))", re.IGNORECASE)
+
+
+def partial_date_from_iso(text, today=None):
+    """The PartialDate written by PartialDate.iso, checked by partial_date (a DateProblem when it does not exist)."""
+    match = _ISO_PARTS.fullmatch(text.strip())
+    if not match:
+        raise DateProblem(f"“{text.strip()}” is not a date such as 2017-12-03, --12-03 (no year) or about 2017.",
+                          "year")
+    parts = {name: int(value) if value else None for name, value in match.groupdict().items() if name != "about"}
+    return partial_date(parts["day"] or parts["no_year_day"], parts["month"] or parts["no_year_month"], parts["year"],
+                        approximate=bool(match.group("about")), today=today)
 
 
 def wall_clock(value):
@@ -163,6 +181,18 @@ class PartialDate:
             return text
         if self.year:
             return f"{'about ' if self.approximate else ''}{self.year}"
+        return ""
+
+    def iso(self):
+        """Text read back exactly by partial_date_from_iso: '2018-03-14', '--03-14', '2018', 'about 2018',
+        'about 2018-03-14', or '' when nothing is known."""
+        if self.has_day:
+            day = f"{self.month:02d}-{self.day:02d}"
+            if not self.year:
+                return f"--{day}"
+            return f"{'about ' if self.approximate else ''}{self.year:04d}-{day}"
+        if self.year:
+            return f"{'about ' if self.approximate else ''}{self.year:04d}"
         return ""
 
     def age_label(self, today):

@@ -17,6 +17,7 @@ from peewee import SQL, DateField, DateTimeField, fn
 from .models import (GIFT_OCCASIONS, GIFT_STATUSES, PULSES, RELATIONS, TOUCH_KINDS, Contact, ContactMethod, ContactTag,
                      FamilyMember, Gesture, Gift, ImportantDate, Interest, Promise, Touch, TouchContact)
 from .audit import audit
+from .contact_cells import dates_cell, family_cell
 from .dates import PartialDate
 from .db import db
 from .search_index import contact_ids_matching
@@ -51,25 +52,27 @@ def csv_unsafe(value):
 # Sheet name -> column headers. The Contacts sheet is also the CSV import format.
 SHEETS = {
     "Contacts": ["id", "name", "company", "role", "phones", "emails", "city", "tags", "family", "interests",
-                 "next important date", "next date is", "last touch", "open promises", "keep in touch (days)",
+                 "dates", "next important date", "next date is", "last touch", "open promises", "keep in touch (days)",
                  "how we met", "goals", "challenges", "how I can help", "ideas to give", "what makes them feel important"],
-    "Family": ["contact id", "contact", "relation", "name", "birthday", "birth year is approximate", "age",
-               "interests", "notes"],
+    "Family": ["contact id", "contact", "relation", "name", "birthday", "day", "month", "year",
+               "birth year is approximate", "age", "interests", "notes"],
     "Dates": ["contact id", "contact", "whose", "kind", "label", "year", "month", "day", "next", "years then"],
     "Touches": ["contact id", "contact", "when", "kind", "note", "pulse", "about", "with", "touch id"],
     "Promises": ["contact id", "contact", "promise", "due", "done", "status"],
     "Gifts": ["contact id", "contact", "for", "gift", "status", "occasion", "price", "currency", "date", "link", "notes"],
     "Gestures": ["contact id", "contact", "gesture", "due", "status", "outcome", "done"],
 }
-WIDTHS = {"id": 8, "contact id": 10, "touch id": 10, "note": 60, "notes": 40, "family": 36, "gesture": 40,
-          "promise": 36, "gift": 30, "interests": 28, "how we met": 30, "goals": 36, "challenges": 36,
-          "how I can help": 36, "ideas to give": 36, "what makes them feel important": 36, "link": 30}
+WIDTHS = {"id": 8, "contact id": 10, "touch id": 10, "name": 28, "contact": 28, "company": 24, "role": 20, "city": 16,
+          "for": 24, "with": 30, "whose": 24, "relation": 18, "label": 24, "next date is": 28, "tags": 24, "note": 60,
+          "notes": 40, "family": 36, "dates": 36, "gesture": 40, "promise": 36, "gift": 30, "interests": 28,
+          "how we met": 30, "goals": 36, "challenges": 36, "how I can help": 36, "ideas to give": 36,
+          "what makes them feel important": 36, "link": 30}
 # The XLSX columns holding dates and date-times, by sheet (each gets its format; sheet_rows never mixes them).
 DATES = {"Contacts": {"next important date"}, "Family": {"birthday"}, "Dates": {"next"}, "Promises": {"due"},
          "Gifts": {"date"}, "Gestures": {"due"}}
 MOMENTS = {"Contacts": {"last touch"}, "Touches": {"when"}, "Promises": {"done"}, "Gestures": {"done"}}
-# Text typed into a box of several lines (and phones, emails: one a line), wrapped in the XLSX.
-WRAPPED = {"phones", "emails", "how we met", "goals", "challenges", "how I can help", "ideas to give",
+# Text typed into a box of several lines (and phones, emails, family, dates: one a line), wrapped in the XLSX.
+WRAPPED = {"phones", "emails", "family", "dates", "how we met", "goals", "challenges", "how I can help", "ideas to give",
            "what makes them feel important", "note", "notes", "gesture", "outcome"}
 
 
@@ -111,8 +114,10 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
                     "\n".join(f"{label}: {value}" if label else value for label, value in by["phones"].get(cid, ())),
                     "\n".join(f"{label}: {value}" if label else value for label, value in by["emails"].get(cid, ())),
                     c.city, ", ".join(by["tags"].get(cid, ())),
-                    ", ".join(_family_summary(m, birthdays.get(m.id), relations, today) for m in family),
+                    family_cell((m.name, relations.get(m.relation, m.relation),
+                                 PartialDate.of(birthdays[m.id]) if m.id in birthdays else None) for m in family),
                     ", ".join(i.name for i in interests.get(cid, ()) if not i.family_member_id),
+                    dates_cell((d.kind, d.label, partial) for _, partial, d in dates if not d.family_member_id),
                     next_date[0] if next_date else None,
                     ImportantDate.title(next_date[3], members, c) if next_date else "",
                     c.last_touch_at, by["open_promises"].get(cid, 0), c.cadence_days,
@@ -120,11 +125,11 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
                 ]
             if "Family" in wanted:
                 for m in family:
-                    b = birthdays.get(m.id)
+                    born = PartialDate.of(birthdays[m.id]) if m.id in birthdays else PartialDate()
                     yield "Family", [
                         cid, name, relations.get(m.relation, m.relation), m.name,
-                        _full_date(b) if b else "",
-                        bool(b and b.year_approximate), PartialDate.of(b).age_on(today) if b else None,
+                        _whole_date(born), born.day, born.month, born.year,
+                        ("yes" if born.approximate else "no") if born.year else None, born.age_on(today),
                         ", ".join(i.name for i in interests.get(cid, ()) if i.family_member_id == m.id), m.notes,
                     ]
             if "Dates" in wanted:
@@ -146,19 +151,11 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
                 yield "Gestures", [cid, name, g.text, g.due_on, g.status, g.outcome, g.done_at]
 
 
-def _full_date(d):
-    """A real date when the year, month and day are known, else the partial label."""
-    partial = PartialDate.of(d)
+def _whole_date(partial):
+    """A real date when the year, month and day are known (the year not approximate), else None: the column sorts."""
     if partial.year and partial.has_day and not partial.approximate:
         return datetime.date(partial.year, partial.month, partial.day)
-    return partial.label()
-
-
-def _family_summary(member, birthday, relations, today):
-    """'Marc (spouse / partner)', 'Léa (child, 9)': readable, and read back by the CSV import."""
-    age = PartialDate.of(birthday).age_label(today) if birthday else ""
-    relation = relations.get(member.relation, member.relation).lower()
-    return f"{member.name} ({relation}, {age})" if age else f"{member.name} ({relation})"
+    return None
 
 
 def _fetch(query, fields):
@@ -370,9 +367,8 @@ def contacts_csv():
     rows = (row for _, row in sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today(),
                                          sheets=["Contacts"]))
     write_csv(stream, SHEETS["Contacts"], rows)
-    response = download_response(io.BytesIO(stream.getvalue().encode("utf-8")), f"rapport-contacts-{stamp()}.csv",
-                         "text/csv; charset=utf-8")
-    return response
+    return download_response(io.BytesIO(stream.getvalue().encode("utf-8")), f"rapport-contacts-{stamp()}.csv",
+                             FORMATS["csv"][0])
 
 
 @bp.route("/export.zip")
@@ -415,6 +411,8 @@ def download_response(source, filename, mimetype, tag=None, q=None):
         tag, q = filters()
     audit("export", detail=f"{filename.rsplit('.', 1)[-1]}" + (f" tag={tag[:40]}" if tag else "") + (" search" if q else ""))
     response = send_file(source, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
+    # Werkzeug adds "; charset=utf-8" to any text/ type, even one that names its charset already.
+    response.headers["Content-Type"] = mimetype
     response.headers["Cache-Control"] = "no-store"
     return response
 

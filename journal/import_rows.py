@@ -3,7 +3,6 @@
 The import's pages are journal/imports.py; the work runs in a background task (journal/tasks.py).
 """
 import csv
-import datetime
 import io
 import re
 from dataclasses import dataclass, field
@@ -11,16 +10,16 @@ from dataclasses import dataclass, field
 import vobject
 
 from . import checks
+from .contact_cells import read_dates, read_family
 from .dates import FIRST_YEAR, PartialDate, partial_date
 from .db import db
 from .exports import SHEETS, csv_unsafe
-from .models import RELATIONS, Contact, ContactMethod, FamilyMember, ImportantDate, too_long
+from .models import Contact, ContactMethod, FamilyMember, ImportantDate, too_long
 from .people.forms import parse_methods
 from .text import only_digits, split_list, typed
 
 MAX_ROWS = 20000
 STEP = 200  # rows between two progress reports; the people of one step are written in one transaction
-RELATION_BY_LABEL = {label.lower(): key for key, label in RELATIONS} | {key: key for key, _ in RELATIONS}
 CSV_FIELDS = {"name": "name", "company": "company", "role": "role", "city": "city", "how we met": "how_we_met",
               "goals": "goals", "challenges": "challenges", "how I can help": "how_to_help",
               "ideas to give": "ideas_to_give", "what makes them feel important": "feel_important"}
@@ -40,8 +39,9 @@ class Row:
     emails: list = field(default_factory=list)
     tags: list = field(default_factory=list)
     interests: list = field(default_factory=list)
-    family: list = field(default_factory=list)  # (relation, name, age or None)
+    family: list = field(default_factory=list)  # (relation, name, birthday PartialDate or None)
     birthday: PartialDate | None = None
+    dates: list = field(default_factory=list)  # (kind, label, PartialDate): the contact's own dates
     cadence: int | None = None
     errors: list = field(default_factory=list)
     duplicate_of: str = ""
@@ -77,7 +77,9 @@ def _csv_row(number, record):
     row = Row(number, {attr: values.get(col, "") for col, attr in CSV_FIELDS.items()})
     row.phones, row.emails = parse_methods(values.get("phones", "")), parse_methods(values.get("emails", ""))
     row.tags, row.interests = split_list(values.get("tags", "")), split_list(values.get("interests", ""))
-    row.family = _parse_family(values.get("family", ""), row)
+    # Files from before the dates column wrote the family comma-separated, with ages.
+    row.family = read_family(values.get("family", ""), row.errors, one_a_line="dates" in record)
+    row.dates = read_dates(values.get("dates", ""), row.errors)
     cadence = values.get("keep in touch (days)", "")
     if cadence:
         if cadence.isdigit() and 1 <= int(cadence) <= 3650:
@@ -85,26 +87,6 @@ def _csv_row(number, record):
         else:
             row.errors.append(f"“{cadence}” is not a number of days between 1 and 3650.")
     return row
-
-
-def _parse_family(text, row):
-    """'Marc (spouse / partner), Léa (child, 9)' -> [(relation, name, age)]."""
-    family = []
-    for part in re.findall(r"([^,()]+?)\s*\(([^)]*)\)", text or ""):
-        name, inside = part[0].strip(), [p.strip() for p in part[1].split(",")]
-        relation, age = "other", None
-        for bit in inside:
-            digits = re.sub(r"^about\s+", "", bit)
-            if digits.isdigit():
-                if int(digits) <= 120:  # as the family form accepts
-                    age = int(digits)
-                else:
-                    row.errors.append(f"“{bit}” is not an age between 0 and 120 ({name.strip()}).")
-            elif bit.lower() in RELATION_BY_LABEL:
-                relation = RELATION_BY_LABEL[bit.lower()]
-        if name:
-            family.append((relation, name, age))
-    return family
 
 
 def parse_vcards(text):
@@ -225,17 +207,16 @@ def _checked(row, check, *args):
 def write(rows, user, skip_duplicates, progress=None):
     """Create the valid rows, STEP rows to a transaction (other writers wait for one step, not for the whole file);
     `progress(rows done)` is called after each. Return how many people were created."""
-    today = datetime.date.today()
     created = 0
     for start in range(0, len(rows), STEP):
         with db.atomic():
-            created += _write_step(rows[start:start + STEP], user, skip_duplicates, today)
+            created += _write_step(rows[start:start + STEP], user, skip_duplicates)
         if progress:
             progress(min(start + STEP, len(rows)))
     return created
 
 
-def _write_step(rows, user, skip_duplicates, today):
+def _write_step(rows, user, skip_duplicates):
     """Create the valid people among these rows; return how many."""
     created = 0
     for row in rows:
@@ -247,14 +228,17 @@ def _write_step(rows, user, skip_duplicates, today):
         contact.set_methods("email", row.emails)
         contact.set_tags(row.tags)
         contact.set_interests(row.interests)
-        for relation, name, age in row.family:
+        for relation, name, born in row.family:
             member = FamilyMember.create(user=user.id, contact=contact, relation=relation, name=name)
-            if age is not None:
+            if born is not None:
                 ImportantDate.create(user=user.id, contact=contact, family_member=member, kind="birthday",
-                                     year=today.year - age, year_approximate=True)
+                                     year=born.year, month=born.month, day=born.day, year_approximate=born.approximate)
         if row.birthday:
             born = row.birthday
             ImportantDate.create(user=user.id, contact=contact, kind="birthday", year=born.year, month=born.month, day=born.day)
+        for kind, label, when in row.dates:
+            ImportantDate.create(user=user.id, contact=contact, kind=kind, label=label, year=when.year, month=when.month,
+                                 day=when.day, year_approximate=when.approximate)
         created += 1
     return created
 
