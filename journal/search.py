@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 
 from .db import db
 from .models import RELATIONS, Contact, ContactMethod, Interest, Touch
-from .search_index import GROUPS, backend, highlight_words, marked
+from .search_index import END, GROUPS, START, backend, highlight_words, marked
+from .text import fold
 from .web import render
 
 bp = Blueprint("search", __name__)
@@ -50,6 +51,12 @@ def run_search(user, text, limit):
     return _present(groups, text), more
 
 
+def _matched_in(snippet, shown):
+    """True when every word the snippet marks is already in `shown` (accents and case ignored)."""
+    marked_words = re.findall(f"{START}(.*?){END}", snippet)
+    return bool(marked_words) and all(fold(word) in fold(shown) for word in marked_words)
+
+
 def _present(groups, text):
     """Turn index rows into what the page shows: title, subtitle, snippet and link."""
     contact_ids = sorted({int(r["contact_id"]) for *_, rows in groups for r in rows if r["contact_id"] is not None})
@@ -84,6 +91,8 @@ def _present(groups, text):
             brief = url_for("people.brief", contact_id=contact.id, _anchor=anchors.get(kind))
             if kind == 0:
                 sub = " · ".join(x for x in (contact.role, contact.company, contact.city) if x)
+                if snippet and _matched_in(r["snippet"], sub):
+                    sub, snippet = highlight_words(sub, text), None  # the snippet would only repeat the subtitle
                 items.append({"url": brief, "title": highlight_words(contact.name, text), "subtitle": sub, "snippet": snippet})
             elif kind == 2:
                 # An interest: the person is what the salesperson is after ("whose daughter plays violin").

@@ -253,3 +253,10 @@ def test_the_typed_query_is_parsed_the_same_for_both_backends():
     for nothing in ("", "-lyon", "OR", "OR NOT", "++", '"', "\x00", "- -"):
         assert parse(nothing) == [], nothing
     assert wanted_words("acme -lyon OR zoe") == ["acme", "zoe"]
+
+
+def test_a_persons_result_does_not_repeat_their_company(ada, journal):
+    """Found by the company: the subtitle shows it highlighted, once, not again as a snippet below."""
+    html = text(search(ada, "acme"))
+    assert html.count("Logistics") == 1 and "<mark>Acme</mark> Logistics" in html
+    assert "<mark>hannover</mark>" in text(search(ada, "hannover")).lower()  # found in how they met: the snippet shows where
