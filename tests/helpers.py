@@ -5,6 +5,7 @@ Test modules import them from here (`from helpers import add_contact`), never fr
 tests/conftest.py builds its fixtures on them.
 """
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -187,3 +188,20 @@ def until_export_ready(session, job_id, seconds=60):
             return html
         assert time.monotonic() < deadline, "the export never finished"
         time.sleep(0.05)
+
+
+def upload(session, name, body):
+    """Send a file as the import form does; the answer is its preview (the check ran at once)."""
+    data = body if isinstance(body, bytes) else body.encode("utf-8")
+    return session.post("/import", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+def confirm_url(preview):
+    """Where an import preview's Import button posts."""
+    return re.search(r'action="(/import/jobs/\d+/confirm)"', text(preview)).group(1)
+
+
+def confirm(session, preview, skip_duplicates=True):
+    """Tap Import on the preview: the form carries the CSRF token and the duplicates choice, never the file."""
+    return session.post(confirm_url(preview), data={"skip_duplicates": "1"} if skip_duplicates else {})
+
