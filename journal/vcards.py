@@ -5,6 +5,7 @@ A broken property costs that property only: an email or phone that fails the for
 date, a photo (Rapport keeps none) are skipped with a note, and the person is kept.
 """
 import re
+import unicodedata
 
 from . import checks, import_rows, vcard_lines
 from .dates import FIRST_YEAR, DateProblem, PartialDate, partial_date
@@ -14,6 +15,7 @@ from .text import fold, only_digits
 NO_YEAR = 1604  # the year Apple (X-APPLE-OMIT-YEAR) and CardBook write for a date whose year is unknown
 PLACEHOLDER = PartialDate(1900, 1, 1)  # what some address books write for "no birthday"
 MAX_NOTE = 20000  # the touch form's limit, so the imported note can be edited as any other
+MAX_NOTES = 30  # lines of the preview about one card (a damaged card could have thousands)
 APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 RELATION_WORDS = {
     "partner": {"spouse", "partner", "domestic partner", "wife", "husband", "girlfriend", "boyfriend", "sweetheart"},
@@ -120,6 +122,8 @@ def card_row(card, filename=""):
     _not_read(reading)
     _fit(row)
     row.notes.extend(card.notes)  # what the reading noticed (charsets, cut values, skipped lines) comes last
+    if len(row.notes) > MAX_NOTES:
+        row.notes[MAX_NOTES - 1:] = [f"… and {len(row.notes) - MAX_NOTES + 1} more notes like these."]
     return row
 
 
@@ -420,7 +424,7 @@ def _memo(reading, memo, filename):
         text = (text + "\n\n" if text else "") + "\n".join(memo)
     if not text:
         return
-    heading = f"Imported from {filename}:\n" if filename else "Imported:\n"
+    heading = unicodedata.normalize("NFC", f"Imported from {filename}:\n" if filename else "Imported:\n")
     if len(heading) + len(text) > MAX_NOTE:
         text = text[:MAX_NOTE - len(heading)]
         reading.note(f"Cut the note to {MAX_NOTE} characters (what a touch's note holds).")

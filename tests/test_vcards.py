@@ -230,6 +230,19 @@ def test_a_broken_property_costs_only_itself(app, ada):
         assert methods(person("Cut Off"), "email") == [("", "cut.off@example.com")]
 
 
+def test_nokia_charsets_an_agent_card_and_a_missing_end(app, ada):
+    """CHARSET says how to read a value; an AGENT's card is not a person; a card whose END:VCARD is missing ends
+    where the next one begins."""
+    html = imported(ada, "nokia-2.1.vcf")
+    assert "2 people in nokia-2.1.vcf" in html and "2 ready to import" in html
+    assert "The card before had no END:VCARD line; the next card starts here." in html
+    with app.app_context():
+        assert sorted(c.name for c in Contact.select()) == ["Eva Schmidt", "Hans Müller"]
+        hans = person("Hans Müller")
+        assert methods(hans, "phone") == [("work", "+49 89 1234 567")]
+        assert notes_of(hans) == ["Imported from nokia-2.1.vcf:\nЗвонить после обеда"]
+
+
 def test_decomposed_names_are_stored_composed(app, ada):
     """macOS may write "Zoë" decomposed (e + combining diaeresis): the name is stored in NFC."""
     imported(ada, "decomposed-unicode.vcf")
@@ -251,6 +264,7 @@ def test_a_multi_megabyte_photo_is_skipped_and_a_long_note_cut(app, ada):
     assert len(body) > 6_000_000
     html = imported(ada, "photos.vcf", body)
     assert "2 ready to import" in html and html.count("Skipped the photo: Rapport keeps no pictures or files.") == 2
+    assert "Cut NOTE to its first 64 KB." in html
     assert "Cut the note to 20000 characters (what a touch&#39;s note holds)." in html
     with app.app_context():
         big = person("Big Photo")
@@ -258,3 +272,14 @@ def test_a_multi_megabyte_photo_is_skipped_and_a_long_note_cut(app, ada):
         [note] = notes_of(big)
         assert len(note) == 20000 and note.startswith("Imported from photos.vcf:\nLong note. Long note.")
         assert methods(person("Old Photo"), "phone") == [("mobile", "+44 7700 900124")]
+
+
+def test_a_card_with_a_hundred_broken_lines_gets_a_short_list(app, ada):
+    """A damaged card's preview lists its first notes and says how many more there were; the person imports."""
+    junk = "".join(f"garbage line {n}\r\n" for n in range(100))
+    body = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Many Lines\r\n{junk}TEL:+44 20 7946 0002\r\nEND:VCARD\r\n"
+    html = imported(ada, "junk.vcf", body)
+    assert "garbage line 28" in html and "garbage line 29" not in html
+    assert "… and 71 more notes like these." in html
+    with app.app_context():
+        assert methods(person("Many Lines"), "phone") == [("", "+44 20 7946 0002")]
