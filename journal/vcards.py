@@ -342,7 +342,7 @@ def _family(reading, memo):
             continue
         found.append((next((t for t in prop.types if t not in ("pref",)), ""), value))
     for prop, value in reading.values("X-ABRELATEDNAMES"):
-        found.append((reading.labels.get(prop.group) or next(iter(prop.types), ""), value))
+        found.append((reading.labels.get(prop.group) or next((t for t in prop.types if t != "pref"), ""), value))
     found += [("spouse", v) for _, v in reading.values(*SPOUSES)]
     found += [("manager", v) for _, v in reading.values(*MANAGERS)]
     found += [("assistant", v) for _, v in reading.values(*ASSISTANTS)]
@@ -437,7 +437,8 @@ def _not_read(reading):
     skipped = []
     for prop in reading.card.properties:
         if prop.binary:
-            reading.note(f"Skipped the {prop.name.lower().replace('x-', '')}: Rapport keeps no pictures or files.")
+            what = "photo" if "PHOTO" in prop.name or "PICTURE" in prop.name else prop.name.lower()
+            reading.note(f"Skipped the {what}: Rapport keeps no pictures or files.")
         elif prop.name not in READ and prop.name not in BOOKKEEPING and (prop.raw.strip() or prop.cut):
             shown = SHOWN.get(prop.name, prop.name)
             if shown not in skipped:
