@@ -283,3 +283,32 @@ def test_a_card_with_a_hundred_broken_lines_gets_a_short_list(app, ada):
     assert "… and 71 more notes like these." in html
     with app.app_context():
         assert methods(person("Many Lines"), "phone") == [("", "+44 20 7946 0002")]
+
+
+def test_an_imported_note_edits_and_saves_as_a_note(app, ada):
+    """The imported note is a touch of kind "Note": its edit form offers that kind and saves it unchanged, while the
+    capture screen offers only the moments of touch."""
+    imported(ada, "thunderbird-4.0.vcf")
+    with app.app_context():
+        touch = Touch.get(Touch.kind == "note")
+    page = text(ada.get(f"/touches/{touch.id}/edit"))
+    form = form_values(page, f"/touches/{touch.id}/edit")
+    assert form["kind"] == "note" and form["note"].strip() == "Imported from thunderbird-4.0.vcf:\nMet at Elmia fair"
+    saved = ada.post(f"/touches/{touch.id}/edit", data=form)
+    assert saved.status_code == 302, text(saved)
+    with app.app_context():
+        again = Touch.get_by_id(touch.id)
+        assert (again.kind, again.note) == ("note", touch.note)
+    assert 'value="note"' not in text(ada.get("/capture"))
+
+
+def test_a_file_saved_again_with_doubled_carriage_returns_keeps_its_folded_lines(app, ada):
+    """CR CR LF (a CRLF file saved again by a Windows tool) reads as a blank line after each line: a folded value
+    still carries on after it."""
+    body = (b"BEGIN:VCARD\r\r\nVERSION:3.0\r\r\nFN:Double Ends\r\r\nNOTE:Wants the new catalogue before\r\r\n"
+            b"  the Lyon fair in March.\r\r\nEND:VCARD\r\r\n")
+    html = imported(ada, "double.vcf", body)
+    assert "Skipped a line" not in html
+    with app.app_context():
+        assert notes_of(person("Double Ends")) == [
+            "Imported from double.vcf:\nWants the new catalogue before the Lyon fair in March."]
