@@ -139,7 +139,8 @@ def cards(handle):
                 prop.extend(line[1:])  # RFC folding
                 continue
         if not line.strip():
-            prop = None  # ends vCard 2.1's base64 values
+            if prop is not None and prop.binary:
+                prop = None  # ends vCard 2.1's base64 values; a text value may go on (a CRLF file saved again: CRCRLF)
             continue
         parsed = _property(line)
         if parsed is None:
