@@ -209,7 +209,7 @@ def _property(line):
             break
     if colon is None or (colon and rest[:1] != b";"):
         return None
-    params = _params(rest[:colon].decode("utf-8", "replace"))
+    params = _params(rest[:colon].decode("utf-8", "surrogateescape"))  # legacy bytes wait for the card's code page
     group = (match.group(1) or b"").decode("ascii").lower()
     name = match.group(2).decode("ascii").upper()
     binary = (name in BINARY or name.endswith("PHOTO") or params.get("ENCODING", [""])[0].upper() in ("B", "BASE64")
@@ -262,6 +262,17 @@ def text(card, prop):
     return unicodedata.normalize("NFC", value)
 
 
+def param_text(card, value):
+    """A parameter's value as text (a label of the writer's own): UTF-8, or the card's legacy code page."""
+    try:
+        return value.encode("utf-8").decode("utf-8")
+    except UnicodeEncodeError:
+        data = value.encode("utf-8", "surrogateescape")
+        if not card.code_page:
+            card.code_page = _code_page(card)
+        return unicodedata.normalize("NFC", without_controls(data.decode(card.code_page, "replace")))
+
+
 def parts(value, separator=";"):
     """A structured value's components (N, ADR, ORG), each unescaped; "\\;" and "\\," stay inside a component."""
     pieces, current, i = [], [], 0
@@ -299,7 +310,7 @@ def _decoded(card, prop, data):
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if _has_utf8_sequence(data):
+    if _mostly_utf8(data):
         card.note(f"Read a byte of {prop.name} that is no UTF-8 as Windows-1252: check the accents.")
         return data.decode("utf-8", "stray-cp1252")
     if not card.code_page:
@@ -325,10 +336,13 @@ def _codec(name):
         return None
 
 
-def _has_utf8_sequence(data):
-    """True when the bytes hold at least one well-formed multi-byte UTF-8 character (so they are UTF-8 with a stray
-    byte, not a legacy code page)."""
-    return re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data) is not None
+def _mostly_utf8(data):
+    """True when the bytes hold at least as many well-formed multi-byte UTF-8 characters as bytes that are no UTF-8
+    (UTF-8 with a stray byte); legacy code page text forms a UTF-8 pair now and then only by chance (Windows-1251
+    "Ві" is C2 B3)."""
+    valid = len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data))
+    stray = len(data) - len(data.decode("utf-8", "ignore").encode("utf-8"))
+    return valid >= stray
 
 
 def _without_partial_character(data):

@@ -204,7 +204,7 @@ def _phones(reading):
     for prop, value in reading.values("TEL"):
         number = re.sub(r"^tel:", "", value, flags=re.I)
         number, ext = re.subn(r";ext=", " ext. ", number, flags=re.I)
-        label = reading.labels.get(prop.group) or _phone_label(prop)
+        label = reading.labels.get(prop.group) or _phone_label(reading, prop)
         if prop.group in reading.labels:
             label = {"homefax": "home fax", "workfax": "work fax", "otherfax": "fax"}.get(label.lower(), label)
             label = label.lower() if label.lower() in ("mobile", "home", "work", "main", "pager", "other",
@@ -214,12 +214,14 @@ def _phones(reading):
             reading.note(f"Kept {number.strip()} labelled “{label}”: a fax, not a number to call.")
 
 
-def _phone_label(prop):
+def _phone_label(reading, prop):
     """The label of a TEL's types: cell → mobile, work, home...; a fax says so ("work fax")."""
     types, own = prop.types, prop.params.get("TYPE", [])
     label = next((name for kind, name in PHONE_TYPES if kind in types), "")
     if not label:  # a type of the writer's own is its label ("TEL;TYPE=Warehouse")
         label = next((t for t in own if t.lower() not in ("voice", "pref", "msg", "bbs", "modem", "fax") and not t.isdigit()), "")
+        label = label[2:] if label.lower().startswith("x-") else label  # Android: TEL;X-Warehouse
+        label = vcard_lines.param_text(reading.card, label)
     if "fax" in types:
         return f"{label} fax" if label in ("home", "work") else "fax"
     return label

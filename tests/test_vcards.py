@@ -86,6 +86,21 @@ def test_outlook_2003_windows_1250_without_a_charset(app, ada):
         assert notes_of(pawel) == ["Imported from outlook-2003-windows-1250.vcf:\nWola herbatę, nie kawę."]
 
 
+def test_cyrillic_and_western_code_pages_in_one_file(app, ada):
+    """Each card's legacy bytes are read with the code page they read best in: Windows-1251 for the Ukrainian card
+    (although its "Ві" happens to be a valid UTF-8 pair), Windows-1252 for the German one."""
+    html = imported(ada, "outlook-2003-windows-1251.vcf")
+    assert "Віталій Шевченко" in html and "Hans Müller" in html
+    assert "Read as Windows-1251 (Cyrillic) text (it did not say its character set): check the accents." in html
+    assert "Read as Windows-1252 (Western) text (it did not say its character set): check the accents." in html
+    with app.app_context():
+        vitalii = person("Віталій Шевченко")
+        assert vitalii.company == "Київхліб"
+        assert methods(vitalii, "phone") == [("work", "+380 44 123 4567"), ("Склад", "+380 44 123 4568")]
+        assert notes_of(vitalii) == ["Imported from outlook-2003-windows-1251.vcf:\nЛюбит рыбалку, звонить после обеда"]
+        assert person("Hans Müller").company == "Müller & Söhne"
+
+
 def test_old_mac_os_x_utf16_with_carriage_returns(app, ada):
     """Mac OS X 10.4's Address Book wrote UTF-16 with CR line endings."""
     html = imported(ada, "mac-os-x-10.4-utf16.vcf")
