@@ -52,9 +52,13 @@ class Touch(OwnedModel):
     @classmethod
     def add_note(cls, contact, text, at=None):
         """A note about one contact (an imported address book's), dated `at` (now, on the server's clock)."""
-        touch = cls.create(user=contact.user_id, uuid=str(uuidlib.uuid4()), kind="note", note=text,
-                           happened_at=at or datetime.datetime.now().replace(microsecond=0))
-        touch.set_contacts([contact.id])
+        at = at or datetime.datetime.now().replace(microsecond=0)
+        touch = cls.create(user=contact.user_id, uuid=str(uuidlib.uuid4()), kind="note", note=text, happened_at=at)
+        TouchContact.create(user=contact.user_id, touch=touch, contact=contact, happened_at=at)
+        # A note has no pulse, so only the last touch can change: cheaper than refresh_last_touch's four subqueries,
+        # which were a quarter of an import's write.
+        Contact.update(last_touch_at=at).where(
+            (Contact.id == contact.id) & (Contact.last_touch_at.is_null() | (Contact.last_touch_at < at))).execute()
         return touch
 
     @classmethod
