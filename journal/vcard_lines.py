@@ -190,8 +190,8 @@ def _is_end(line):
 
 
 def _shown(line):
-    """A short, readable piece of a line for a note."""
-    return line[:40].decode("utf-8", "replace") + ("…" if len(line) > 40 else "")
+    """A short, readable piece of a line for a note (no control characters: PostgreSQL refuses NUL in text)."""
+    return without_controls(line[:40].decode("utf-8", "replace")) + ("…" if len(line) > 40 else "")
 
 
 def _property(line):
@@ -263,14 +263,16 @@ def text(card, prop):
 
 
 def param_text(card, value):
-    """A parameter's value as text (a label of the writer's own): UTF-8, or the card's legacy code page."""
+    """A parameter's value as text (a label of the writer's own): UTF-8, or the card's legacy code page; without
+    control characters, in NFC."""
     try:
-        return value.encode("utf-8").decode("utf-8")
+        value.encode("utf-8")
     except UnicodeEncodeError:
         data = value.encode("utf-8", "surrogateescape")
         if not card.code_page:
             card.code_page = _code_page(card)
-        return unicodedata.normalize("NFC", without_controls(data.decode(card.code_page, "replace")))
+        value = data.decode(card.code_page, "replace")
+    return unicodedata.normalize("NFC", without_controls(value))
 
 
 def parts(value, separator=";"):

@@ -342,9 +342,9 @@ def _family(reading, memo):
         if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) and prop.param("VALUE").lower() != "text":
             reading.note(f"Skipped a link to another card ({value[:40]}): Rapport keeps names.")
             continue
-        found.append((next((t for t in prop.types if t not in ("pref",)), ""), value))
+        found.append((_type(reading, prop), value))
     for prop, value in reading.values("X-ABRELATEDNAMES"):
-        found.append((reading.labels.get(prop.group) or next((t for t in prop.types if t != "pref"), ""), value))
+        found.append((reading.labels.get(prop.group) or _type(reading, prop), value))
     found += [("spouse", v) for _, v in reading.values(*SPOUSES)]
     found += [("manager", v) for _, v in reading.values(*MANAGERS)]
     found += [("assistant", v) for _, v in reading.values(*ASSISTANTS)]
@@ -368,6 +368,11 @@ def _family(reading, memo):
         reading.row.family.append((relation, name, None))
         reading.note(f"Kept {name} as family ({RELATION_LABELS[relation].lower()}"
                      + (f", “{label.strip()}”" if relation == "other" and label.strip() else "") + ").")
+
+
+def _type(reading, prop):
+    """A property's first TYPE but "pref", as text ("" for none)."""
+    return vcard_lines.param_text(reading.card, next((t for t in prop.types if t != "pref"), ""))
 
 
 def _android_fields(reading, kind):

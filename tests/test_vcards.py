@@ -328,3 +328,17 @@ def test_a_file_saved_again_with_doubled_carriage_returns_keeps_its_folded_lines
     with app.app_context():
         assert notes_of(person("Double Ends")) == [
             "Imported from double.vcf:\nWants the new catalogue before the Lyon fair in March."]
+
+
+def test_control_characters_and_raw_bytes_in_lines_and_parameters_store_cleanly(app, ada):
+    """NUL and other controls in a junk line, a parameter or a value never reach the database (PostgreSQL refuses
+    NUL); raw bytes in a parameter are read as text, not stored as undecodable surrogates."""
+    body = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Hos\x00tile\r\nbad\x00line\r\nRELATED;TYPE=Pat\xe9\x01:Ren\x07\xe9e\r\n"
+            b"TEL;TYPE=Sh\x00op:+44 20 7946 0003\r\nEND:VCARD\r\n")
+    html = imported(ada, "hostile.vcf", body)
+    assert "Skipped a line that is no property: “badline”." in html
+    assert "Kept Renée as family (other, “paté”)." in html
+    with app.app_context():
+        hostile = person("Hostile")
+        assert family(hostile) == [("other", "Renée")]
+        assert methods(hostile, "phone") == [("Shop", "+44 20 7946 0003")]
