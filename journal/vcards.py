@@ -4,6 +4,7 @@ has a place for and saying in the preview, card by card, what was kept and what 
 A broken property costs that property only: an email or phone that fails the forms' check, a birthday that is no
 date, a photo (Rapport keeps none) are skipped with a note, and the person is kept.
 """
+import logging
 import re
 import unicodedata
 
@@ -11,6 +12,8 @@ from . import checks, import_rows, vcard_lines
 from .dates import FIRST_YEAR, DateProblem, PartialDate, partial_date
 from .models import RELATIONS, Contact, ContactMethod, FamilyMember, ImportantDate, too_long
 from .text import fold, only_digits
+
+log = logging.getLogger(__name__)
 
 NO_YEAR = 1604  # the year Apple (X-APPLE-OMIT-YEAR) and CardBook write for a date whose year is unknown
 PLACEHOLDER = PartialDate(1900, 1, 1)  # what some address books write for "no birthday"
@@ -65,7 +68,12 @@ def read_rows(handle, filename=""):
             continue
         if len(rows) >= import_rows.MAX_ROWS:
             raise import_rows.ImportError_(f"A file can hold at most {import_rows.MAX_ROWS} people.")
-        rows.append(card_row(card, filename))
+        try:
+            rows.append(card_row(card, filename))
+        except Exception:  # noqa: BLE001 - a card this reader trips over costs that card, never the file
+            log.exception("vCard %s of %s could not be read", card.number, filename)
+            rows.append(import_rows.Row(card.number, dict.fromkeys(import_rows.CSV_FIELDS.values(), ""),
+                                        errors=["This card could not be read; it is left out."]))
     if not rows:
         raise import_rows.ImportError_("This vCard file could not be read: it holds no contact card. "
                                        "Export it again from your phone's address book.")

@@ -342,3 +342,24 @@ def test_control_characters_and_raw_bytes_in_lines_and_parameters_store_cleanly(
         hostile = person("Hostile")
         assert family(hostile) == [("other", "Renée")]
         assert methods(hostile, "phone") == [("Shop", "+44 20 7946 0003")]
+
+
+def test_a_card_the_reader_trips_over_costs_that_card_only(app, ada, monkeypatch):
+    """Should a card still trip the reader (a case nobody foresaw), that card is a row with a problem and the others
+    import."""
+    from journal import vcards
+
+    def trip(reading):
+        """Fail on one card, as an unforeseen case would."""
+        if reading.row.fields["name"] == "Trip Wire":
+            raise RuntimeError("unforeseen")
+
+    monkeypatch.setattr(vcards, "_phones", trip)
+    body = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Trip Wire\r\nEND:VCARD\r\n"
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Fine Card\r\nEND:VCARD\r\n")
+    preview = upload(ada, "trip.vcf", body)
+    html = text(preview)
+    assert "1 ready to import, 1 with problems" in html and "This card could not be read; it is left out." in html
+    assert "Imported 1 person." in text(confirm(ada, preview))
+    with app.app_context():
+        assert [c.name for c in Contact.select()] == ["Fine Card"]
