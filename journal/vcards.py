@@ -151,12 +151,11 @@ def _names(reading, memo):
     for candidates in (names, built):
         if candidates:
             first, name = min(candidates, key=lambda pair: _preference(pair[0]))
-            row.fields["name"] = name
+            row.fields["name"] = row.fields["name"] or name
             altid = first.param("ALTID")
-            others = [v for p, v in candidates if altid and p is not first and p.param("ALTID") == altid and v != name]
-            if others:
-                row.alt_name = others[0]
-            break
+            others = [v for p, v in candidates if altid and p.param("ALTID") == altid
+                      and set(fold(v).split()) != set(fold(row.fields["name"]).split())]
+            row.alt_name = row.alt_name or (others[0] if others else "")
     nicknames = [v for _, v in reading.values("NICKNAME")] + _android(reading, "nickname", 1)
     if not row.fields["name"]:
         fallback = [("the nickname", n) for n in nicknames[:1]] + [("the company", row.fields["company"])] + [

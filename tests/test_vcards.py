@@ -184,16 +184,18 @@ def test_evolution_spouse_anniversary_and_colleagues(app, ada):
 
 
 def test_vcard4_altid_is_one_person_with_an_alternative_name(app, ada):
-    """Two FN (and N) with one ALTID are one person; the alternative is shown in the preview. A group is no person."""
+    """Two FN (and N) with one ALTID are one person; the alternative is shown in the preview (from N's ALTID pair
+    when FN has none). A group is no person."""
     preview = upload(ada, "davx5-altid.vcf", fixture("davx5-altid.vcf"))
     html = text(preview)
-    assert "2 people in davx5-altid.vcf" in html and "1 ready to import, 1 with problems" in html
+    assert "3 people in davx5-altid.vcf" in html and "2 ready to import, 1 with problems" in html
     assert re.search(r"<bdi>山田太郎</bdi></strong> <span class=\"muted\">\(also <bdi>Yamada Taro</bdi>\)", html)
+    assert re.search(r"<bdi>Kim Minjun</bdi></strong> <span class=\"muted\">\(also <bdi>김민준</bdi>\)", html)
     assert "A group of people, not a person." in html
     assert "Skipped a link to another card" in html
-    assert "Imported 1 person." in text(confirm(ada, preview))
+    assert "Imported 2 people." in text(confirm(ada, preview))
     with app.app_context():
-        assert [c.name for c in Contact.select()] == ["山田太郎"]
+        assert sorted(c.name for c in Contact.select()) == ["Kim Minjun", "山田太郎"]
         taro = person("山田太郎")
         assert family(taro) == [("partner", "山田花子")]
         assert notes_of(taro) == ["Imported from davx5-altid.vcf:\nCo-worker: Suzuki Ichiro"]
