@@ -59,6 +59,7 @@ def test_android_2_1_quoted_printable_with_soft_breaks(app, ada):
     """A quoted-printable soft break splits one UTF-8 character (=C3= / =BC); the whole file used to be refused."""
     html = imported(ada, "android-2.1-quoted-printable.vcf")
     assert "2 people in android-2.1-quoted-printable.vcf" in html and "2 ready to import" in html
+    assert "Card 2 · +380 67 123 4567" in html  # the preview counts cards, not rows
     assert "Jürgen Müller" in html and "Віталій Коваленко" in html
     assert "Skipped the photo: Rapport keeps no pictures or files." in html
     assert "Kept +49 30 1234 5679 labelled “home fax”: a fax, not a number to call." in html
