@@ -4,17 +4,14 @@ The import's pages are journal/imports.py; the work runs in a background task (j
 """
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
-import vobject
-
-from . import checks
+from . import checks, vcard_lines, vcards
 from .contact_cells import read_dates, read_family
-from .dates import FIRST_YEAR, PartialDate, partial_date
+from .dates import PartialDate
 from .db import db
 from .exports import SHEETS, csv_unsafe
-from .models import Contact, ContactMethod, FamilyMember, ImportantDate, too_long
+from .models import Contact, ContactMethod, FamilyMember, ImportantDate, Touch, too_long
 from .people.forms import parse_methods
 from .text import only_digits, split_list, typed
 
@@ -41,10 +38,13 @@ class Row:
     interests: list = field(default_factory=list)
     family: list = field(default_factory=list)  # (relation, name, birthday PartialDate or None)
     birthday: PartialDate | None = None
-    dates: list = field(default_factory=list)  # (kind, label, PartialDate): the contact's own dates
+    dates: list = field(default_factory=list)  # (kind, label, PartialDate): the contact's own dates (anniversaries…)
     cadence: int | None = None
     errors: list = field(default_factory=list)
     duplicate_of: str = ""
+    memo: str = ""  # free text kept as a first touch (a vCard's NOTE)
+    notes: list = field(default_factory=list)  # what was kept or skipped, and why (the row is imported all the same)
+    alt_name: str = ""  # the name in another script or language (vCard 4 ALTID)
 
 
 def parse_csv(text):
@@ -89,67 +89,6 @@ def _csv_row(number, record):
     return row
 
 
-def parse_vcards(text):
-    """Rows from vCard 3.0/4.0 text: names, phones, emails, organisation, title and birthday."""
-    rows = []
-    try:
-        cards = list(vobject.readComponents(text))
-    except Exception:  # noqa: BLE001 - vobject raises many kinds of parse errors
-        raise ImportError_("This vCard file could not be read. Export it again from your phone's address book.")
-    for number, card in enumerate(cards, start=1):
-        if card.name != "VCARD":
-            continue
-        name = _vcard_name(card)
-        org = card.contents.get("org")
-        company = ""
-        if org:
-            value = org[0].value
-            company = (value[0] if isinstance(value, list) and value else str(value or "")).strip()
-        title = card.contents.get("title")
-        row = Row(number, {"name": name, "company": company, "role": (title[0].value if title else "").strip(), "city": "",
-                           "how_we_met": "", "goals": "", "challenges": "", "how_to_help": "", "ideas_to_give": "",
-                           "feel_important": ""})
-        for tel in card.contents.get("tel", []):
-            value = re.sub(r"^tel:", "", str(tel.value)).strip()
-            kinds = [t.lower() for t in tel.params.get("TYPE", []) if t.lower() not in ("voice", "pref", "internet")]
-            row.phones.append(({"cell": "mobile"}.get(kinds[0], kinds[0]) if kinds else "", value))
-        for email in card.contents.get("email", []):
-            kinds = [t.lower() for t in email.params.get("TYPE", []) if t.lower() not in ("internet", "pref")]
-            row.emails.append((kinds[0] if kinds else "", str(email.value).strip()))
-        bday = card.contents.get("bday")
-        if bday:
-            row.birthday = _vcard_date(str(bday[0].value), row)
-        rows.append(row)
-    if not rows:
-        raise ImportError_("No contact card was found in this file.")
-    return rows
-
-
-def _vcard_name(card):
-    """FN, or the structured name."""
-    fn = card.contents.get("fn")
-    if fn and str(fn[0].value).strip():
-        return str(fn[0].value).strip()
-    n = card.contents.get("n")
-    if n:
-        value = n[0].value
-        return " ".join(x for x in (getattr(value, "given", ""), getattr(value, "family", "")) if x).strip()
-    return ""
-
-
-def _vcard_date(text, row):
-    """BDAY as a PartialDate: 1980-02-14, 19800214, --0314, --03-14. A year before 1900 is read as no year: address
-    books write one (Apple: 1604) for a birthday whose year is unknown."""
-    match = re.fullmatch(r"(\d{4}|--)-?(\d{2})-?(\d{2})(T.*)?", text.strip())
-    if not match:
-        row.errors.append(f"Birthday “{text}” is not a date.")
-        return None
-    year = None if match.group(1) == "--" or int(match.group(1)) < FIRST_YEAR else int(match.group(1))
-    try:
-        return partial_date(int(match.group(3)), int(match.group(2)), year)
-    except ValueError as problem:
-        row.errors.append(f"Birthday “{text}”: {problem}")
-        return None
 
 
 def check(rows, user, progress=None):
@@ -239,13 +178,20 @@ def _write_step(rows, user, skip_duplicates):
         for kind, label, when in row.dates:
             ImportantDate.create(user=user.id, contact=contact, kind=kind, label=label, year=when.year, month=when.month,
                                  day=when.day, year_approximate=when.approximate)
+        if row.memo:
+            Touch.add_note(contact, row.memo)
         created += 1
     return created
 
 
 def read_file(path, filename):
-    """Rows from an uploaded file kept at `path`, by its kind (CSV or vCard); `filename` is the user's name for it."""
+    """Rows from an uploaded file kept at `path`, by its kind (CSV or vCard); `filename` is the user's name for it.
+    vCards are read as a stream, card by card (a photo never sits in memory)."""
     with open(path, "rb") as handle:
+        if is_vcard(filename) or vcard_lines.looks_like_vcard(handle.read(64)):
+            handle.seek(0)
+            return vcards.read_rows(handle, filename)
+        handle.seek(0)
         return read_upload(handle.read(), filename)
 
 
@@ -256,6 +202,8 @@ def is_vcard(filename):
 
 def read_upload(data, filename):
     """Rows from an uploaded file's bytes, by its kind (CSV or vCard)."""
+    if is_vcard(filename) or vcard_lines.looks_like_vcard(data[:64]):
+        return vcards.read_rows(io.BytesIO(data), filename)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -263,7 +211,5 @@ def read_upload(data, filename):
     text = typed(text)  # NFC as every text; a stray NUL is nobody's data, and the CSV reader stops at NUL
     if not text.strip():
         raise ImportError_("The file is empty.")
-    if is_vcard(filename) or text.lstrip().upper().startswith("BEGIN:VCARD"):
-        return parse_vcards(text)
     return parse_csv(text)
 

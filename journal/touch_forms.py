@@ -14,6 +14,11 @@ from .formkit import int_or_none
 from .formkit import strip as _strip
 
 
+# A note is what an import wrote down about someone (an address book's note), not a moment to capture: the capture
+# screen offers the moments only, and the edit form keeps a note's kind.
+MOMENTS = [(key, label) for key, label in TOUCH_KINDS if key != "note"]
+
+
 def _optional_str(value):
     """Blank radio values become None."""
     return value or None
@@ -30,7 +35,7 @@ def _uuid(form, field):
 class TouchFields(FlaskForm):
     """What every touch has: kind, time, note, pulse and the give/ask flag."""
 
-    kind = RadioField("Kind", choices=_choices(TOUCH_KINDS), default="visit", validators=[DataRequired("Choose a kind.")])
+    kind = RadioField("Kind", choices=_choices(MOMENTS), default="visit", validators=[DataRequired("Choose a kind.")])
     note = TextAreaField("Note", filters=[_strip], validators=[Length(max=20000)])
     happened_at = WallClockField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()])
     pulse = RadioField("How did they seem?", choices=_choices([("", "Not noted")] + [(str(v), label) for v, label in PULSES]),
@@ -106,6 +111,13 @@ class TouchForm(TouchFields):
 
     happened_at = WallClockField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                  validators=[DataRequired("When did it happen?")])
+
+    def __init__(self, *args, **kwargs):
+        """The form of one touch (`obj`): an imported note may stay a note."""
+        super().__init__(*args, **kwargs)
+        touch = kwargs.get("obj")
+        if touch is not None and touch.kind == "note":
+            self.kind.choices = _choices(TOUCH_KINDS)
 
     def validate_note(self, field):
         """A touch keeps a note."""

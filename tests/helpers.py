@@ -5,6 +5,7 @@ Test modules import them from here (`from helpers import add_contact`), never fr
 tests/conftest.py builds its fixtures on them.
 """
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from html.parser import HTMLParser
 
 import pytest
 
@@ -256,3 +258,67 @@ def until_export_ready(session, job_id, seconds=60):
             return html
         assert time.monotonic() < deadline, "the export never finished"
         time.sleep(0.05)
+
+
+def upload(session, name, body):
+    """Send a file as the import form does; the answer is its preview (the check ran at once)."""
+    data = body if isinstance(body, bytes) else body.encode("utf-8")
+    return session.post("/import", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+def confirm_url(preview):
+    """Where an import preview's Import button posts."""
+    return re.search(r'action="(/import/jobs/\d+/confirm)"', text(preview)).group(1)
+
+
+def confirm(session, preview, skip_duplicates=True):
+    """Tap Import on the preview: the form carries the CSRF token and the duplicates choice, never the file."""
+    return session.post(confirm_url(preview), data={"skip_duplicates": "1"} if skip_duplicates else {})
+
+
+class _FormReader(HTMLParser):
+    """The fields of the form posting to one action, as a browser would send them unchanged."""
+
+    def __init__(self, action):
+        """Read the form whose action is `action`."""
+        super().__init__()
+        self.action, self.inside, self.values, self.select, self.textarea = action, False, {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        """Note each field's value (checked radios and boxes only, the selected option of a select)."""
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("action") == self.action
+        if not self.inside:
+            return
+        if tag == "input" and a.get("name") and (a.get("type") not in ("radio", "checkbox") or "checked" in a):
+            self.values[a["name"]] = a.get("value") or ""
+        elif tag == "select":
+            self.select = a.get("name")
+            self.values.setdefault(self.select, "")
+        elif tag == "option" and self.select and "selected" in a:
+            self.values[self.select] = a.get("value") or ""
+        elif tag == "textarea":
+            self.textarea = a.get("name")
+            self.values[self.textarea] = ""
+
+    def handle_endtag(self, tag):
+        """Close a select, a textarea or the form."""
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "form":
+            self.inside = False
+
+    def handle_data(self, data):
+        """A textarea's text."""
+        if self.inside and self.textarea:
+            self.values[self.textarea] += data
+
+
+def form_values(html, action):
+    """{name: value} of the form in `html` that posts to `action`, as the page fills it in."""
+    reader = _FormReader(action)
+    reader.feed(html)
+    return reader.values

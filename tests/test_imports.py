@@ -10,7 +10,7 @@ import os
 import re
 
 import pytest
-from helpers import add_contact, add_family, text
+from helpers import add_contact, add_family, confirm, confirm_url, text, upload
 
 from journal import tasks
 from journal.models import Contact, ContactMethod, FamilyMember, ImportantDate, ImportRow, Interest, Job, User, utcnow
@@ -46,22 +46,6 @@ def jobs_dir(app, tmp_path):
     """This test's own jobs folder (where uploads wait for the confirm)."""
     app.config["JOBS_DIR"] = str(tmp_path / "jobs")
     return tmp_path / "jobs"
-
-
-def upload(session, name, body):
-    """Send a file as the import form does; the answer is its preview (the check ran at once)."""
-    data = body if isinstance(body, bytes) else body.encode("utf-8")
-    return session.post("/import", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
-
-
-def confirm_url(preview):
-    """Where the preview's Import button posts."""
-    return re.search(r'action="(/import/jobs/\d+/confirm)"', text(preview)).group(1)
-
-
-def confirm(session, preview, skip_duplicates=True):
-    """Tap Import on the preview: the form carries the CSRF token and the duplicates choice, never the file."""
-    return session.post(confirm_url(preview), data={"skip_duplicates": "1"} if skip_duplicates else {})
 
 
 def contacts_csv(session):
@@ -170,9 +154,10 @@ def test_vcards_several_phones_birthday_without_year_and_non_latin(app, ada):
     preview = upload(ada, "phone.vcf", VCARDS)
     html = text(preview)
     assert preview.status_code == 200 and "3 people in phone.vcf" in html
-    assert "2 ready to import, 1 with problems" in html and "is not a date" in html
+    assert "3 ready to import" in html and "with problems" not in html
+    assert "Skipped the birthday “sometime”: it is not a date." in html  # the birthday is lost, not the person
     done = text(confirm(ada, preview))
-    assert "Imported 2 people." in done and "1 row was left out" in done
+    assert "Imported 3 people." in done and "left out" not in done
     with app.app_context():
         ken = Contact.get(Contact.name == "佐藤 健")
         assert (ken.company, ken.role) == ("Sakura Foods", "Buyer")
@@ -182,14 +167,15 @@ def test_vcards_several_phones_birthday_without_year_and_non_latin(app, ada):
         assert (bday.year, bday.month, bday.day) == (None, 3, 14)
         zoe = Contact.get(Contact.name == "Zoë Martin")
         assert ImportantDate.get(ImportantDate.contact == zoe).year == 1980
-        assert Contact.select().where(Contact.name == "Broken Birthday").count() == 0
+        broken = Contact.get(Contact.name == "Broken Birthday")
+        assert ImportantDate.select().where(ImportantDate.contact == broken).count() == 0
 
 
 def test_duplicates_are_flagged_and_left_out(app, ada):
     add_contact(ada, name="Zoë Martin", emails="zoe@acme.example", phones="")
     preview = upload(ada, "phone.vcf", VCARDS)
     assert "Looks like Zoë Martin" in text(preview) and "1 that look like people you already have" in text(preview)
-    assert "Imported 1 person." in text(confirm(ada, preview))
+    assert "Imported 2 people." in text(confirm(ada, preview))
     with app.app_context():
         assert Contact.select().where(Contact.name == "Zoë Martin").count() == 1
         assert Contact.select().where(Contact.name == "佐藤 健").count() == 1
@@ -212,15 +198,22 @@ def test_bad_files_write_nothing(app, ada):
 
 def test_values_longer_than_their_columns_are_problems_not_errors(app, ada):
     """Every column's length is checked in the preview (PostgreSQL refuses longer values; SQLite kept them), and
-    phones get the contact form's check (at most 30 characters)."""
+    phones get the contact form's check (at most 30 characters). A vCard's value is cut or skipped with a note, and
+    its person kept; a CSV row with one is left out."""
     vcard = ("BEGIN:VCARD\nVERSION:3.0\nFN:Long Title\nTITLE:" + "R" * 201 + "\nEND:VCARD\n"
              "BEGIN:VCARD\nVERSION:3.0\nFN:Long Label\nTEL;TYPE=" + "L" * 41 + ":+33 6 12 34 56 78\nEND:VCARD\n"
              "BEGIN:VCARD\nVERSION:3.0\nFN:Many Digits\nTEL:+" + "1" * 60 + "\nEND:VCARD\n")
     preview = upload(ada, "long.vcf", vcard)
     html = text(preview)
-    assert preview.status_code == 200 and "0 ready to import, 3 with problems" in html
-    assert "The role is longer than 200 characters." in html and "longer than 40 characters" in html
+    assert preview.status_code == 200 and "3 ready to import" in html and "with problems" not in html
+    assert "Cut the role to 200 characters." in html and "to 40 characters" in html
     assert "does not look like a phone number" in html
+    assert "Imported 3 people." in text(confirm(ada, preview))
+    with app.app_context():
+        assert Contact.get(Contact.name == "Long Title").role == "R" * 200
+        assert ContactMethod.get(ContactMethod.value == "+33 6 12 34 56 78").label == "L" * 40
+        assert not ContactMethod.select().join(Contact).where(Contact.name == "Many Digits").exists()
+        Contact.delete().execute()
     rows = "name,company,tags,family\n" + "\n".join([
         "Long Company," + "C" * 201 + ",,",
         "Long Tag,Acme," + "t" * 61 + ",",
@@ -304,11 +297,11 @@ def test_the_confirm_carries_only_the_job_and_a_20_mb_file_imports(app, ada, job
 def test_a_second_confirm_writes_nothing(app, ada):
     """A double tap on Import (or the form sent again) creates the people once."""
     preview = upload(ada, "phone.vcf", VCARDS)
-    assert "Imported 2 people." in text(confirm(ada, preview))
+    assert "Imported 3 people." in text(confirm(ada, preview))
     again = confirm(ada, preview)
-    assert again.status_code == 200 and "Imported 2 people." in text(again)
+    assert again.status_code == 200 and "Imported 3 people." in text(again)
     with app.app_context():
-        assert Contact.select().count() == 2
+        assert Contact.select().count() == 3
 
 
 def test_another_users_import_is_404(app, ada, bob):
@@ -396,15 +389,17 @@ def test_the_old_two_step_form_fields_are_refused_with_a_message(ada):
     assert "Choose a .csv or .vcf file." in response.get_data(as_text=True)
 
 
-def test_impossible_birthdays_are_row_errors_and_apples_no_year_is_no_year(app, ada):
+def test_impossible_birthdays_are_skipped_and_apples_no_year_is_no_year(app, ada):
+    """A birthday that does not exist costs the birthday, with a note, never the person."""
     cards = ("BEGIN:VCARD\nVERSION:3.0\nFN:Feb Thirty-One\nBDAY:1990-02-31\nEND:VCARD\n"
              "BEGIN:VCARD\nVERSION:3.0\nFN:Leap Less\nBDAY:2023-02-29\nEND:VCARD\n"
              "BEGIN:VCARD\nVERSION:3.0\nFN:No Year\nBDAY:1604-03-14\nEND:VCARD\n")
     preview = upload(ada, "phone.vcf", cards)
     html = text(preview)
-    assert "1 ready to import, 2 with problems" in html
-    assert "February 1990 has only 28 days" in html and "February 2023 has only 28 days" in html
-    assert "Imported 1 person." in text(confirm(ada, preview))
+    assert "3 ready to import" in html and "with problems" not in html
+    assert "Skipped the birthday “1990-02-31”: February 1990 has only 28 days." in html
+    assert "February 2023 has only 28 days" in html
+    assert "Imported 3 people." in text(confirm(ada, preview))
     with app.app_context():
         bday = ImportantDate.get()
         assert (bday.contact.name, bday.year, bday.month, bday.day) == ("No Year", None, 3, 14)

@@ -115,6 +115,8 @@ class ImportRow(BaseModel):
     reach = TextField(default="")  # phones and emails, as shown
     problems = TextField(default="")  # one per line; a row with problems is left out
     duplicate_of = TextField(default="")  # whom it looks like
+    notes = TextField(default="")  # one per line: what was kept or skipped, and why (the row is imported all the same)
+    alt_name = TextField(default="")  # the name in another script or language (vCard 4 ALTID)
 
     class Meta:
         table_name = "import_row"
@@ -125,7 +127,8 @@ class ImportRow(BaseModel):
         """Store checked rows (journal/import_rows.py Row) for the preview."""
         cls.insert_many([{"job": job.id, "number": r.number, "name": r.fields["name"], "company": r.fields["company"],
                           "reach": ", ".join(value for _, value in r.phones + r.emails),
-                          "problems": "\n".join(r.errors), "duplicate_of": r.duplicate_of} for r in rows]).execute()
+                          "problems": "\n".join(r.errors), "duplicate_of": r.duplicate_of, "notes": "\n".join(r.notes),
+                          "alt_name": r.alt_name} for r in rows]).execute()
 
     @classmethod
     def page(cls, job, page, size):
