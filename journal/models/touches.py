@@ -18,7 +18,8 @@ TOUCH_KINDS = [
     ("meeting", "Meeting"),
     ("gesture", "Gesture"),
     ("purchase", "Purchase"),
-    ("note", "Note"),  # no meeting: what was written down about them (an address book's note, at an import)
+    ("note", "Note"),  # no meeting: what was written down about them (an address book's note, at an import); it
+    # never counts as the last touch
 ]
 PULSES = [(1, "Upset"), (2, "Unhappy"), (3, "Neutral"), (4, "Happy"), (5, "Delighted")]
 GIVE_ASK = [("give", "About them"), ("ask", "About me")]
@@ -54,11 +55,8 @@ class Touch(OwnedModel):
         """A note about one contact (an imported address book's), dated `at` (now, on the server's clock)."""
         at = at or datetime.datetime.now().replace(microsecond=0)
         touch = cls.create(user=contact.user_id, uuid=str(uuidlib.uuid4()), kind="note", note=text, happened_at=at)
+        # Not a moment of contact: the contact's last touch stays (an import must not make everyone "touched today").
         TouchContact.create(user=contact.user_id, touch=touch, contact=contact, happened_at=at)
-        # A note has no pulse, so only the last touch can change: cheaper than refresh_last_touch's four subqueries,
-        # which were a quarter of an import's write.
-        Contact.update(last_touch_at=at).where(
-            (Contact.id == contact.id) & (Contact.last_touch_at.is_null() | (Contact.last_touch_at < at))).execute()
         return touch
 
     @classmethod
@@ -99,7 +97,8 @@ class Touch(OwnedModel):
     @staticmethod
     def refresh_last_touch(contact_ids):
         """Recompute last_touch_at and the last two pulses of these contacts from their touches."""
-        latest = TouchContact.select(fn.MAX(TouchContact.happened_at)).where(TouchContact.contact == Contact.id)
+        latest = (TouchContact.select(fn.MAX(TouchContact.happened_at)).join(Touch)
+                  .where((TouchContact.contact == Contact.id) & (Touch.kind != "note")))
 
         def pulse(column, offset):
             return (
