@@ -23,6 +23,7 @@ class Contact(OwnedModel):
     """A customer treated as a friend."""
 
     name = CharField(max_length=200)
+    alt_name = CharField(max_length=200, default="")  # the name in another script (山田太郎 beside "Yamada Taro")
     sort_name = CharField(max_length=200)  # accent-folded name, for alphabetical order
     company = CharField(max_length=200, default="")
     role = CharField(max_length=200, default="")
