@@ -23,7 +23,8 @@ STEP = 200  # rows between two progress reports; the people of one step are writ
 RELATION_BY_LABEL = {label.lower(): key for key, label in RELATIONS} | {key: key for key, _ in RELATIONS}
 CSV_FIELDS = {"name": "name", "company": "company", "role": "role", "city": "city", "how we met": "how_we_met",
               "goals": "goals", "challenges": "challenges", "how I can help": "how_to_help",
-              "ideas to give": "ideas_to_give", "what makes them feel important": "feel_important"}
+              "ideas to give": "ideas_to_give", "what makes them feel important": "feel_important",
+              "alternative name": "alt_name"}
 
 
 class ImportError_(ValueError):

@@ -5,6 +5,7 @@ import click
 from flask import Blueprint, request, url_for
 from flask.cli import with_appcontext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from .db import db
 from .models import RELATIONS, Contact, ContactMethod, Interest, Touch
@@ -83,7 +84,9 @@ def _present(groups, text):
                 continue
             brief = url_for("people.brief", contact_id=contact.id, _anchor=anchors.get(kind))
             if kind == 0:
-                sub = " · ".join(x for x in (contact.role, contact.company, contact.city) if x)
+                # The name in another script first: it may be what was typed.
+                sub = Markup(" · ").join(([highlight_words(contact.alt_name, text)] if contact.alt_name else [])
+                                         + [x for x in (contact.role, contact.company, contact.city) if x])
                 items.append({"url": brief, "title": highlight_words(contact.name, text), "subtitle": sub, "snippet": snippet})
             elif kind == 2:
                 # An interest: the person is what the salesperson is after ("whose daughter plays violin").

@@ -306,3 +306,17 @@ def test_any_word_of_a_name_or_note_finds_its_row(app, ada, name, note):
         for word in words:
             for typed in typings(word):
                 assert link in text(search(ada, typed, limit=200)), (typed, words)
+
+
+def test_either_name_finds_the_person(ada):
+    """The alternative name is part of the person's entry: typing either name finds them, and the result shows it."""
+    cid = add_contact(ada, name="Yamada Taro", alt_name="山田太郎", company="Sakura Foods", phones="", emails="",
+                      interests="", tags="")
+    add_contact(ada, name="Олег Петренко", alt_name="Oleg Petrenko", company="", phones="", emails="", interests="", tags="")
+    for q in ("山田太郎", "山田", "yamada", "Taro"):
+        assert names(search(ada, q)) == ["Yamada Taro"], q
+    assert "<mark>山田太郎</mark>" in text(search(ada, "山田太郎"))
+    assert names(search(ada, "oleg petrenko")) == ["Олег Петренко"] and names(search(ada, "Олег")) == ["Олег Петренко"]
+    ada.post(f"/people/{cid}/card", data={"name": "Yamada Taro", "alt_name": "やまだ", "company": "", "role": "", "city": "",
+                                          "phones": "", "emails": "", "tags": "", "interests": "", "how_we_met": ""})
+    assert names(search(ada, "山田太郎")) == [] and names(search(ada, "やまだ")) == ["Yamada Taro"]

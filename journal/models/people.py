@@ -103,7 +103,7 @@ class Contact(OwnedModel):
     @classmethod
     def summaries(cls, user, ids):
         """What a search result shows of these contacts of the user."""
-        return cls.for_user(user, cls.id, cls.name, cls.role, cls.company, cls.city).where(cls.id.in_(ids))
+        return cls.for_user(user, cls.id, cls.name, cls.alt_name, cls.role, cls.company, cls.city).where(cls.id.in_(ids))
 
     def phones(self, methods):
         """The phone entries among already-loaded contact methods."""
