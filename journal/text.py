@@ -4,7 +4,7 @@ import unicodedata
 
 # Letters that do not decompose under NFKD but that people type without their stroke.
 FOLD_LETTERS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae", "Æ": "ae",
-                       "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
+                              "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
 
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls. Nobody types them: they come from pasted
