@@ -22,8 +22,8 @@ from .web import render
 bp = Blueprint("backup", __name__)
 
 FORMAT, VERSION = "rapport-backup", 1
-CONTACT_FIELDS = ["name", "company", "role", "city", "how_we_met", "cadence_days", "goals", "challenges", "how_to_help",
-                  "ideas_to_give", "feel_important", "snoozed_until", "gift_budget", "gift_budget_currency"]
+CONTACT_FIELDS = ["name", "alt_name", "company", "role", "city", "how_we_met", "cadence_days", "goals", "challenges",
+                  "how_to_help", "ideas_to_give", "feel_important", "snoozed_until", "gift_budget", "gift_budget_currency"]
 
 
 def _iso(value):
@@ -256,7 +256,7 @@ def _restore_contact(uid, n, c, key, member_ids):
     if not name.strip():
         raise RestoreError(f"Contact {n} has no name.")
     contact = Contact(user=uid, **{f: _text(c.get(f), f"Contact {n}'s {f}", getattr(Contact, f).max_length)
-                                   for f in ("name", "company", "role", "city")},
+                                   for f in ("name", "alt_name", "company", "role", "city")},
                       **{f: _text(c.get(f), f"Contact {n}'s {f}") for f in
                          ("how_we_met", "goals", "challenges", "how_to_help", "ideas_to_give", "feel_important")})
     contact.cadence_days = _whole(c.get("cadence_days"), f"Contact {n}'s keep-in-touch days", 1, 3650)

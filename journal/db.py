@@ -5,6 +5,8 @@ from peewee import (SQL, DatabaseProxy, InterfaceError, InternalError, Operation
                     SqliteDatabase, Table, fn)
 from playhouse.db_url import connect
 
+from .text import fold
+
 db = DatabaseProxy()
 
 SQLITE_PRAGMAS = {
@@ -22,12 +24,12 @@ def open_database(url):
         # one costs about 1 ms, a tenth of a search. close() in teardown hands it back.
         url = "sqlite+pool:///" + url[len("sqlite:///"):]
         # check_same_thread off: a pooled connection serves one thread at a time, but not always the same one.
-        return connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5,
-                       max_connections=32, stale_timeout=600, check_same_thread=False)
+        return with_functions(connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5,
+                                      max_connections=32, stale_timeout=600, check_same_thread=False))
     if url.startswith("sqlite"):
         # IMMEDIATE takes the write lock at BEGIN: a deferred read-then-write fails with
         # "database is locked" under concurrent load instead of waiting its turn.
-        return connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5)
+        return with_functions(connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5))
     # A password or user name with URL-special characters is percent-encoded in the URL ("p%40ss" for "p@ss"),
     # as libpq (psql, pg_dump) reads it too.
     return connect(url, unquote_password=True, unquote_user=True)
@@ -84,6 +86,17 @@ def try_a_write():
     with db.atomic() as transaction:
         table.update(id=table.id).where(table.id < 0).execute()
         transaction.rollback()
+
+
+def with_functions(database):
+    """`database` (SQLite) with the SQL functions its schema calls on every connection it opens.
+
+    rapport_fold is the app's own folding (journal/text.py): the search index's triggers (migration 0015) fold with
+    it, so the index and the typed query always agree. A connection without it (the sqlite3 shell, a script's own
+    sqlite3.connect) can read everything but cannot write an indexed row ("no such function: rapport_fold").
+    """
+    database.register_function(fold, "rapport_fold", 1, deterministic=True)
+    return database
 
 
 def init_app(app):

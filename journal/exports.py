@@ -51,9 +51,9 @@ def csv_unsafe(value):
 
 # Sheet name -> column headers. The Contacts sheet is also the CSV import format.
 SHEETS = {
-    "Contacts": ["id", "name", "company", "role", "phones", "emails", "city", "tags", "family", "interests",
-                 "dates", "next important date", "next date is", "last touch", "open promises", "keep in touch (days)",
-                 "how we met", "goals", "challenges", "how I can help", "ideas to give", "what makes them feel important"],
+    "Contacts": ["id", "name", "alternative name", "company", "role", "phones", "emails", "city", "tags", "family",
+                 "interests", "dates", "next important date", "next date is", "last touch", "open promises",
+                 "keep in touch (days)", "how we met", "goals", "challenges", "how I can help", "ideas to give", "what makes them feel important"],
     "Family": ["contact id", "contact", "relation", "name", "birthday", "day", "month", "year",
                "birth year is approximate", "age", "interests", "notes"],
     "Dates": ["contact id", "contact", "whose", "kind", "label", "year", "month", "day", "next", "years then"],
@@ -110,7 +110,7 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
             if "Contacts" in wanted:
                 next_date = upcoming[0] if upcoming else None
                 yield "Contacts", [
-                    cid, name, c.company, c.role,
+                    cid, name, c.alt_name, c.company, c.role,
                     "\n".join(f"{label}: {value}" if label else value for label, value in by["phones"].get(cid, ())),
                     "\n".join(f"{label}: {value}" if label else value for label, value in by["emails"].get(cid, ())),
                     c.city, ", ".join(by["tags"].get(cid, ())),
@@ -236,7 +236,7 @@ def _grouped(user, ids, wanted):
 
     person = [Contact.id, Contact.name]
     if "Contacts" in wanted:
-        person += [Contact.company, Contact.role, Contact.city, Contact.last_touch_at, Contact.cadence_days,
+        person += [Contact.alt_name, Contact.company, Contact.role, Contact.city, Contact.last_touch_at, Contact.cadence_days,
                    Contact.how_we_met, Contact.goals, Contact.challenges, Contact.how_to_help, Contact.ideas_to_give,
                    Contact.feel_important]
     people = {c.id: c for c in _fetch(Contact.for_user(user, *person).where(Contact.id.in_(chunk)), person)}

@@ -19,7 +19,8 @@ MAX_ROWS = 20000
 STEP = 200  # rows between two progress reports; the people of one step are written in one transaction
 CSV_FIELDS = {"name": "name", "company": "company", "role": "role", "city": "city", "how we met": "how_we_met",
               "goals": "goals", "challenges": "challenges", "how I can help": "how_to_help",
-              "ideas to give": "ideas_to_give", "what makes them feel important": "feel_important"}
+              "ideas to give": "ideas_to_give", "what makes them feel important": "feel_important",
+              "alternative name": "alt_name"}
 
 
 class ImportError_(ValueError):
@@ -44,7 +45,6 @@ class Row:
     duplicate_of: str = ""
     memo: str = ""  # free text kept as a first touch (a vCard's NOTE)
     notes: list = field(default_factory=list)  # what was kept or skipped, and why (the row is imported all the same)
-    alt_name: str = ""  # the name in another script or language (vCard 4 ALTID)
 
 
 def parse_csv(text):

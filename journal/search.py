@@ -90,9 +90,11 @@ def _present(groups, text):
                 continue
             brief = url_for("people.brief", contact_id=contact.id, _anchor=anchors.get(kind))
             if kind == 0:
-                sub = " · ".join(x for x in (contact.role, contact.company, contact.city) if x)
+                # The name in another script first: it may be what was typed.
+                sub = " · ".join(x for x in (contact.alt_name, contact.role, contact.company, contact.city) if x)
                 if snippet and _matched_in(r["snippet"], sub):
-                    sub, snippet = highlight_words(sub, text), None  # the snippet would only repeat the subtitle
+                    snippet = None  # the snippet would only repeat the subtitle
+                sub = highlight_words(sub, text)
                 items.append({"url": brief, "title": highlight_words(contact.name, text), "subtitle": sub, "snippet": snippet})
             elif kind == 2:
                 # An interest: the person is what the salesperson is after ("whose daughter plays violin").

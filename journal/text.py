@@ -3,8 +3,8 @@ import re
 import unicodedata
 
 # Letters that do not decompose under NFKD but that people type without their stroke.
-_FOLD = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae", "Æ": "ae",
-                       "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
+FOLD_LETTERS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae", "Æ": "ae",
+                              "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
 
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls. Nobody types them: they come from pasted
@@ -17,6 +17,12 @@ def without_controls(text):
     return _CONTROLS.sub("", text)
 
 
+# Cyrillic letters with a breve are letters of their own, not accented ones: й is not и (Віталій), nor ў у.
+# NFKD splits them like any accent, so they are put back together before the marks go.
+OWN_LETTERS = {"и\u0306": "й", "И\u0306": "Й", "у\u0306": "ў", "У\u0306": "Ў"}
+_SPLIT_LETTERS = re.compile("|".join(OWN_LETTERS))
+
+
 def typed(text):
     """Text as Rapport stores whatever comes in (forms, import, restore): composed (NFC), so "é" typed on a Mac
     and on a phone is one string, and without control characters. Right-to-left text is kept as it is."""
@@ -24,9 +30,17 @@ def typed(text):
 
 
 def fold(text):
-    """Lower-case `text` and strip its accents: "Łukasz Żółć" -> "lukasz zolc"."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").translate(_FOLD))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+    """Lower-case `text` and strip its accents: "Łukasz Żółć" -> "lukasz zolc" (but "Віталій" -> "віталій").
+
+    The one folding of the app: the search index (both backends, migrations/0015_search_folding.py) and what is
+    typed into the search box go through it, as do sort names and tag keys.
+    """
+    text = text or ""
+    if text.isascii():  # the common case, and the same result: nothing to decompose or strip
+        return text.lower().strip()
+    decomposed = _SPLIT_LETTERS.sub(lambda m: OWN_LETTERS[m.group()], unicodedata.normalize("NFKD", text))
+    # The letter table last: NFKD and casefold can make its letters ("ǣ" -> "æ", "Þ" -> "þ").
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().translate(FOLD_LETTERS).strip()
 
 
 def split_list(text):

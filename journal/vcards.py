@@ -143,7 +143,7 @@ def apple_label(text):
 
 def _names(reading, memo):
     """The name: FN, else N, else NICKNAME, else the company, email or phone; a vCard 4 alternative (same ALTID,
-    another LANGUAGE) is the row's alt_name, never a second person."""
+    another LANGUAGE) is the row's alternative name (fields['alt_name']), never a second person."""
     row = reading.row
     names = reading.values("FN")
     built = [(p, _built_name(vcard_lines.parts(reading.text(p)))) for p in reading.card.all("N")]
@@ -155,7 +155,7 @@ def _names(reading, memo):
             altid = first.param("ALTID")
             others = [v for p, v in candidates if altid and p.param("ALTID") == altid
                       and set(fold(v).split()) != set(fold(row.fields["name"]).split())]
-            row.alt_name = row.alt_name or (others[0] if others else "")
+            row.fields["alt_name"] = row.fields["alt_name"] or (others[0] if others else "")
     nicknames = [v for _, v in reading.values("NICKNAME")] + _android(reading, "nickname", 1)
     if not row.fields["name"]:
         fallback = [("the nickname", n) for n in nicknames[:1]] + [("the company", row.fields["company"])] + [

@@ -191,7 +191,7 @@ def appended_to_static(app, filename, text):
 # --- forms most tests fill in ------------------------------------------------------------------------------------
 
 # Every field any form of the app reads (the fuzzing tests fill them with anything).
-FORM_FIELDS = ["name", "company", "role", "city", "phones", "emails", "tags", "interests", "how_we_met", "cadence_days",
+FORM_FIELDS = ["name", "alt_name", "company", "role", "city", "phones", "emails", "tags", "interests", "how_we_met", "cadence_days",
           "gift_budget", "gift_budget_currency", "goals", "relation", "day", "month", "year", "age", "notes", "kind",
           "label", "text", "due_on", "description", "recipient", "status", "occasion", "price", "currency", "link",
           "date", "outcome", "to", "note", "happened_at", "pulse", "give_ask", "uuid", "contact_ids", "new_contacts",

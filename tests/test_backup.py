@@ -293,3 +293,21 @@ def test_control_characters_in_a_backup_are_dropped_as_the_forms_drop_them(app, 
     with app.app_context():
         contact = Contact.get()
         assert (contact.name, contact.goals) == ("Zoë", "grow fast\tnow\n")
+
+
+def test_the_alternative_name_is_backed_up_and_restored(app, ada, login):
+    add_contact(ada, name="Yamada Taro", alt_name="山田太郎")
+    original = backup_of(ada)
+    assert original["contacts"][0]["alt_name"] == "山田太郎"
+    carl = login("carl@example.com")
+    assert restore(carl, original).status_code == 302
+    assert backup_of(carl)["contacts"][0]["alt_name"] == "山田太郎"
+    del original["contacts"][0]["alt_name"]  # a backup made before the field
+    dan = login("dan@example.com")
+    assert restore(dan, original).status_code == 302
+    with app.app_context():
+        assert Contact.get(Contact.user == User.by_email("dan@example.com")).alt_name == ""
+    too_long = {**original, "contacts": [{**original["contacts"][0], "alt_name": "山" * 201}]}
+    eve = login("eve@example.com")
+    refused = restore(eve, too_long)
+    assert refused.status_code == 422 and "Contact 1&#39;s alt_name" in text(refused)

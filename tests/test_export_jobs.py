@@ -104,7 +104,7 @@ def test_zip_job_of_a_tag_and_the_contacts_csv(ada):
     download = ada.get(file_link(until_ready(ada, job_id)))
     assert download.headers["Content-Disposition"] == f"attachment; filename=rapport-contacts-{datetime.date.today()}.csv"
     assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert download.data.startswith("\ufeffid,name,company".encode())
+    assert download.data.startswith("\ufeffid,name,alternative name,company".encode())
     assert "Vip Person" in download.get_data(as_text=True) and "Other Person" in download.get_data(as_text=True)
 
 

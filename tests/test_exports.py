@@ -245,3 +245,15 @@ def test_libreoffice_opens_the_workbook(ada, tmp_path):
         assert all(cell.data_type != "f" for row in theirs[name].iter_rows() for cell in row), name
     touch = dict(zip(SHEETS["Touches"], rows(theirs["Touches"])[1]))
     assert touch["when"] == datetime.datetime(2026, 11, 20, 10, 30) and touch["note"].endswith("\n=1+1")
+
+
+def test_the_alternative_name_has_its_own_column(ada):
+    add_contact(ada, name="Yamada Taro", alt_name="山田太郎")
+    add_contact(ada, name="Tom Walsh")
+    book = workbook(ada.get("/export.xlsx"))
+    header, *people = rows(book["Contacts"])
+    assert header[1:3] == ["name", "alternative name"]
+    assert {r[1]: r[2] for r in people} == {"Tom Walsh": None, "Yamada Taro": "山田太郎"}
+    body = ada.get("/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    assert {r["name"]: r["alternative name"] for r in csv.DictReader(io.StringIO(body))} == \
+        {"Tom Walsh": "", "Yamada Taro": "山田太郎"}

@@ -420,3 +420,16 @@ def test_csv_rows_get_the_forms_checks(app, ada):
     assert "Imported 1 person." in text(confirm(ada, preview))
     with app.app_context():
         assert [c.name for c in Contact.select()] == ["Fine"]
+
+
+def test_the_csv_import_reads_the_alternative_name_and_files_without_that_column(app, ada):
+    both = ("name,alternative name,company\n"
+            "Yamada Taro,山田太郎,Sakura Foods\n"
+            f"Too Long,{'山' * 201},\n")
+    preview = upload(ada, "contacts.csv", both)
+    assert "2 people in contacts.csv" in text(preview) and "longer than 200 characters" in text(preview)
+    assert "Imported 1 person." in text(confirm(ada, preview))
+    older = upload(ada, "older.csv", "name,company\nTom Walsh,Walsh & Co\n")  # an export from before the column
+    assert "Imported 1 person." in text(confirm(ada, older))
+    with app.app_context():
+        assert {c.name: c.alt_name for c in Contact.select()} == {"Yamada Taro": "山田太郎", "Tom Walsh": ""}

@@ -256,3 +256,34 @@ def test_an_upgrade_that_cannot_get_the_lock_says_so(tmp_path, monkeypatch, data
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0 and "Applied 0011_jobs" in result.output, result.output
     close_app_database(app)
+
+
+def test_rows_written_before_the_one_folding_are_found_as_typed(tmp_path, database_url):
+    """Migration 0015: the index, sort names and tag keys of existing rows follow the app's folding (й stays й)."""
+    app = create_app({"SECRET_KEY": "x", "TESTING": True, "RATELIMIT_ENABLED": False, "DATABASE_URL": database_url})
+    with app.app_context():
+        migrate.upgrade(target="0012_repair_dates", backup_dir=str(tmp_path / "b"))
+        from journal.models import User
+
+        uid = User.register("old@example.com", "old password 2026").id
+        sql, p = db.execute_sql, db.param
+        sql(f"""INSERT INTO contact (id, user_id, name, sort_name, company, role, city, how_we_met, goals, challenges,
+               how_to_help, ideas_to_give, feel_important, gift_budget_currency, created_at, updated_at)
+               VALUES (1, {p}, 'Віталій Коваленко', 'віталіи коваленко', 'Київстар', '', '', '', '', '', '', '', '',
+               'EUR', '2026-01-01', '2026-01-01')""", (uid,))
+        sql(f"INSERT INTO contact_tag (user_id, contact_id, name, key) VALUES ({p}, 1, 'Хокей', 'хокеи')", (uid,))
+        sql(f"""INSERT INTO touch (id, user_id, uuid, kind, happened_at, note, created_at)
+               VALUES (1, {p}, '00000000-0000-4000-8000-000000000001', 'call', '2026-10-01 10:00:00',
+               'Про йогурт і Łódź', '2026-10-01 10:00:00')""", (uid,))
+        sql(f"INSERT INTO touch_contact (user_id, touch_id, contact_id, happened_at) VALUES ({p}, 1, 1, '2026-10-01 10:00:00')",
+            (uid,))
+        migrate.upgrade(backup_dir=str(tmp_path / "b"))
+        db.close()
+    client, _ = login(app, "old@example.com", "old password 2026")
+    hx = {"HX-Request": "true", "HX-Target": "search-results"}
+    for q, found in [("Віталій", 'href="/people/1"'), ("київстар", 'href="/people/1"'), ("йогурт", 'href="/touches/1"'),
+                     ("lodz", 'href="/touches/1"')]:
+        assert found in client.get("/search", query_string={"q": q}, headers=hx).get_data(as_text=True), q
+    assert "Віталій Коваленко" in client.get("/people/", query_string={"tag": "хокей"}).get_data(as_text=True)
+    assert "Віталій Коваленко" in client.get("/capture/contacts", query_string={"q": "Віталій"}).get_data(as_text=True)
+    db.close()

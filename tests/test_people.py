@@ -338,3 +338,22 @@ def test_text_is_stored_composed_and_right_to_left_text_as_typed(app, ada):
         assert contact.name == "Zo\u00e9 Martin"
         assert contact.company == "\u05e9\u05dc\u05d5\u05dd\u200f \u05e2\u05d5\u05dc\u05dd"
     assert f"/people/{cid}" in text(ada.get("/search", query_string={"q": "zoe\u0301"}))  # a search typed the Mac way
+
+
+def test_an_alternative_name_is_kept_edited_and_shown_under_the_name(app, ada):
+    """vCard 4's ALTID alternatives, typed by hand: 山田太郎 beside "Yamada Taro", in a field of its own."""
+    form = text(ada.get("/people/new"))
+    assert "Also known as" in form and 'name="alt_name"' in form
+    cid = add_contact(ada, name="Yamada Taro", alt_name="  山田太郎 ", role="Buyer", company="Sakura Foods")
+    html = text(ada.get(f"/people/{cid}"))
+    assert html.index("<h1>Yamada Taro</h1>") < html.index("山田太郎") < html.index("Buyer · Sakura Foods")
+    with app.app_context():
+        assert Contact.get_by_id(cid).alt_name == "山田太郎"
+    assert 'value="山田太郎"' in text(ada.hx(f"/people/{cid}?edit=card", "contact-card"))
+    too_long = ada.post(f"/people/{cid}/card", data={**CARD, "alt_name": "山" * 201}, htmx_target="contact-card")
+    assert too_long.status_code == 422 and "山" * 201 in text(too_long)
+    ok = ada.post(f"/people/{cid}/card", data={**CARD, "name": "Yamada Taro", "alt_name": "やまだ たろう"},
+                  htmx_target="contact-card")
+    assert ok.status_code == 200 and "やまだ たろう" in text(ok) and "山田太郎" not in text(ok)
+    plain = add_contact(ada, name="Tom Walsh")
+    assert "Also known as" not in text(ada.get(f"/people/{plain}"))

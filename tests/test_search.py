@@ -9,9 +9,13 @@ import re
 import pytest
 from helpers import ON_POSTGRESQL, PG_URL, add_contact, add_family, capture, close_app_database, text, wipe_postgresql
 
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
 from journal import create_app, migrate
 from journal.db import db
 from journal.models import Contact, FamilyMember, Gift, Touch
+from journal.text import fold
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -260,3 +264,66 @@ def test_a_persons_result_does_not_repeat_their_company(ada, journal):
     html = text(search(ada, "acme"))
     assert html.count("Logistics") == 1 and "<mark>Acme</mark> Logistics" in html
     assert "<mark>hannover</mark>" in text(search(ada, "hannover")).lower()  # found in how they met: the snippet shows where
+
+
+def test_cyrillic_short_i_is_a_letter_of_its_own(ada):
+    """й is not an accented и: "Віталій" finds Віталій, "Віталии" does not; ё may be typed as е."""
+    add_contact(ada, name="Віталій Коваленко", company="Київстар", phones="", emails="", interests="", tags="")
+    add_contact(ada, name="Пётр Соловьёв", company="", phones="", emails="", interests="", tags="")
+    for q in ("Віталій", "віталій", "ВІТАЛІЙ", "Віталі", "Віталій Коваленко", '"віталій коваленко"'):
+        assert names(search(ada, q)) == ["Віталій Коваленко"], q
+    assert names(search(ada, "Віталии")) == [] and names(search(ada, "Віталии Коваленко")) == []
+    for q in ("Пётр", "Петр", "соловьев", "Соловьёв"):
+        assert names(search(ada, q)) == ["Пётр Соловьёв"], q
+
+
+# Letters people write names and notes in: Latin with accents and letters of their own, Cyrillic (й ё ї ў), Greek
+# (final sigma, tonos), Hebrew and Arabic (with presentation forms that carry points), CJK and kana (dakuten), Turkish.
+SCRIPTS = [
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèêëàâäáãåçñóòôöõúùûüíìîïýÿčćďěňřšťžźżąęńśőűǅ",
+    "łŁøØßẞæÆœŒðþđĐ",
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯіїєґІЇЄҐўЎ",
+    "αβγδεζηθικλμνξοπρστυφχψωςάέήίόύώϊϋΐΰΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΆΈΉΊΌΎΏ",
+    "אבגדהוזחטיכךלמםנןסעפףצץקרשת\ufb2a\ufb2b\ufb2e\ufb2f",  # the last four: letters with their points
+    "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإةىﻻ",
+    "山田太郎佐藤健東京中国语한국어ガギグゲゴカキクケコひらがなパピプ",
+    "ıİşŞğĞçÇöÖüÜ",
+]
+WORDS = st.one_of([st.text(alphabet=script, min_size=1, max_size=8) for script in SCRIPTS]
+                  + [st.text(alphabet="".join(SCRIPTS), min_size=1, max_size=8)])
+
+
+def typings(word):
+    """The ways a word may be typed: as stored, without its accents (as fold removes them), in capitals."""
+    return {word, fold(word), fold(word).upper()} - {"OR", "AND", "NOT"}  # those three are the search's own syntax
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.lists(WORDS, min_size=1, max_size=3), note=st.lists(WORDS, min_size=1, max_size=4))
+def test_any_word_of_a_name_or_note_finds_its_row(app, ada, name, note):
+    """Property: each word of a stored name or note, typed as it is or without its accents, finds its row."""
+    assume(len(" ".join(name)) <= 200)
+    cid = add_contact(ada, name=" ".join(name), company="", role="", city="", how_we_met="", phones="", emails="",
+                      interests="", tags="")
+    capture(ada, [cid], note=" ".join(note))
+    with app.app_context():
+        touch = Touch.select(Touch.id).order_by(Touch.id.desc()).get().id
+        db.close()
+    for words, link in ((name, f'href="/people/{cid}"'), (note, f'href="/touches/{touch}"')):
+        for word in words:
+            for typed in typings(word):
+                assert link in text(search(ada, typed, limit=200)), (typed, words)
+
+
+def test_either_name_finds_the_person(ada):
+    """The alternative name is part of the person's entry: typing either name finds them, and the result shows it."""
+    cid = add_contact(ada, name="Yamada Taro", alt_name="山田太郎", company="Sakura Foods", phones="", emails="",
+                      interests="", tags="")
+    add_contact(ada, name="Олег Петренко", alt_name="Oleg Petrenko", company="", phones="", emails="", interests="", tags="")
+    for q in ("山田太郎", "山田", "yamada", "Taro"):
+        assert names(search(ada, q)) == ["Yamada Taro"], q
+    assert "<mark>山田太郎</mark>" in text(search(ada, "山田太郎"))
+    assert names(search(ada, "oleg petrenko")) == ["Олег Петренко"] and names(search(ada, "Олег")) == ["Олег Петренко"]
+    ada.post(f"/people/{cid}/card", data={"name": "Yamada Taro", "alt_name": "やまだ", "company": "", "role": "", "city": "",
+                                          "phones": "", "emails": "", "tags": "", "interests": "", "how_we_met": ""})
+    assert names(search(ada, "山田太郎")) == [] and names(search(ada, "やまだ")) == ["Yamada Taro"]

@@ -198,6 +198,7 @@ def test_vcard4_altid_is_one_person_with_an_alternative_name(app, ada):
     with app.app_context():
         assert sorted(c.name for c in Contact.select()) == ["Kim Minjun", "山田太郎"]
         taro = person("山田太郎")
+        assert taro.alt_name == "Yamada Taro"  # kept in its own field, shown on the brief and found by search
         assert family(taro) == [("partner", "山田花子")]
         assert notes_of(taro) == ["Imported from davx5-altid.vcf:\nCo-worker: Suzuki Ichiro"]
 

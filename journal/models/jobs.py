@@ -128,7 +128,7 @@ class ImportRow(BaseModel):
         cls.insert_many([{"job": job.id, "number": r.number, "name": r.fields["name"], "company": r.fields["company"],
                           "reach": ", ".join(value for _, value in r.phones + r.emails),
                           "problems": "\n".join(r.errors), "duplicate_of": r.duplicate_of, "notes": "\n".join(r.notes),
-                          "alt_name": r.alt_name} for r in rows]).execute()
+                          "alt_name": r.fields.get("alt_name", "")} for r in rows]).execute()
 
     @classmethod
     def page(cls, job, page, size):

@@ -23,6 +23,7 @@ class Contact(OwnedModel):
     """A customer treated as a friend."""
 
     name = CharField(max_length=200)
+    alt_name = CharField(max_length=200, default="")  # the name in another script (山田太郎 beside "Yamada Taro")
     sort_name = CharField(max_length=200)  # accent-folded name, for alphabetical order
     company = CharField(max_length=200, default="")
     role = CharField(max_length=200, default="")
@@ -102,7 +103,7 @@ class Contact(OwnedModel):
     @classmethod
     def summaries(cls, user, ids):
         """What a search result shows of these contacts of the user."""
-        return cls.for_user(user, cls.id, cls.name, cls.role, cls.company, cls.city).where(cls.id.in_(ids))
+        return cls.for_user(user, cls.id, cls.name, cls.alt_name, cls.role, cls.company, cls.city).where(cls.id.in_(ids))
 
     def phones(self, methods):
         """The phone entries among already-loaded contact methods."""

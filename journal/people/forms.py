@@ -46,6 +46,7 @@ class ContactForm(FlaskForm):
     """Who the contact is and how to reach them."""
 
     name = StringField("Name", filters=[_strip], validators=[DataRequired("Enter a name."), Length(max=200)])
+    alt_name = StringField("Also known as", filters=[_strip], validators=[Length(max=200)])
     company = StringField("Company", filters=[_strip], validators=[Length(max=200)])
     role = StringField("Role", filters=[_strip], validators=[Length(max=200)])
     city = StringField("City", filters=[_strip], validators=[Length(max=200)])
@@ -64,9 +65,12 @@ class ContactForm(FlaskForm):
     validate_phones = validator(functools.partial(checks.methods, kind="phone"), read=parse_methods)
     validate_emails = validator(functools.partial(checks.methods, kind="email"), read=parse_methods)
 
+    SIMPLE_FIELDS = ("name", "alt_name", "company", "role", "city", "how_we_met", "cadence_days", "gift_budget",
+                     "gift_budget_currency")
+
     def fill_from(self, contact, related):
         """Fill the form from a stored contact (for editing)."""
-        for name in ("name", "company", "role", "city", "how_we_met", "cadence_days", "gift_budget", "gift_budget_currency"):
+        for name in self.SIMPLE_FIELDS:
             getattr(self, name).data = getattr(contact, name)
         self.phones.data = format_methods(contact.phones(related["methods"]))
         self.emails.data = format_methods(contact.emails(related["methods"]))
@@ -75,7 +79,7 @@ class ContactForm(FlaskForm):
 
     def apply_to(self, contact):
         """Copy the simple fields onto a contact."""
-        for name in ("name", "company", "role", "city", "how_we_met", "cadence_days", "gift_budget", "gift_budget_currency"):
+        for name in self.SIMPLE_FIELDS:
             setattr(contact, name, getattr(self, name).data)
 
 
