@@ -1,6 +1,5 @@
 """Accounts: users, their signed-in browsers, and the audit log of what happened to them."""
 import datetime
-import hashlib
 import secrets
 
 from flask_login import UserMixin
@@ -9,7 +8,7 @@ from peewee import CharField, DateTimeField, ForeignKeyField
 from .. import passwords
 from ..db import OUTAGE_ERRORS, db, is_sqlite, outage
 from ..prepared import prepared
-from .base import BaseModel, utcnow
+from .base import BaseModel, digest, utcnow
 
 
 class User(UserMixin, BaseModel):
@@ -125,10 +124,7 @@ class UserSession(BaseModel):
     class Meta:
         table_name = "user_session"
 
-    @staticmethod
-    def digest(token):
-        """The stored form of a session token."""
-        return hashlib.sha256(token.encode()).hexdigest()
+    digest = staticmethod(digest)  # the stored form of a token (models/base.py)
 
     @classmethod
     def start(cls, user, agent=""):

@@ -1,5 +1,6 @@
 """What every model shares: the database binding, the owner scope, and the small helpers of stored keys."""
 import datetime
+import hashlib
 
 from peewee import Model
 
@@ -16,6 +17,11 @@ def folded_key(text, field):
 def too_long(field, value):
     """True when `value` does not fit the CharField `field` (SQLite would keep it; PostgreSQL refuses it)."""
     return len(value or "") > field.max_length
+
+
+def digest(secret):
+    """The stored form of a secret or of text that must not be stored as typed (a token, a limit's key): its SHA-256."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def utcnow():

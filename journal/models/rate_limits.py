@@ -1,10 +1,9 @@
 """Rate-limit counts (login and sign-up attempts) kept in the app's database, where every process sees them."""
-import hashlib
 import time
 
 from peewee import Case, CharField, DoubleField, IntegerField
 
-from .base import BaseModel
+from .base import BaseModel, digest
 
 
 class RateLimit(BaseModel):
@@ -22,10 +21,7 @@ class RateLimit(BaseModel):
     class Meta:
         table_name = "rate_limit"
 
-    @staticmethod
-    def digest(key):
-        """The stored form of a limit's key."""
-        return hashlib.sha256(key.encode()).hexdigest()
+    digest = staticmethod(digest)  # the stored form of a key: it holds the email typed (models/base.py)
 
     @classmethod
     def add(cls, key, amount, seconds):
