@@ -272,3 +272,14 @@ def test_a_time_with_an_offset_is_kept_as_the_wall_clock_time(app, ada):
     with app.app_context():
         assert Touch.get().happened_at == datetime.datetime(2026, 1, 2, 9, 30)
     assert ada.get("/export.xlsx").status_code == 200
+
+
+def test_type_ahead_finds_a_person_by_their_alternative_name(ada, bob):
+    """Typing 山田 or "tar" after a visit offers Yamada Taro, whichever name the salesperson thinks of first."""
+    add_contact(ada, name="Yamada Taro", alt_name="山田太郎", phones="", emails="")
+    add_contact(ada, name="Олег Петренко", alt_name="Oleg Petrenko", phones="", emails="")
+    add_contact(bob, name="Bob's Yamada", alt_name="山田花子", phones="", emails="")
+    assert "Yamada Taro" in text(ada.hx("/capture/contacts?q=山田", "contact-suggestions"))
+    assert "Bob&#39;s Yamada" not in text(ada.hx("/capture/contacts?q=山田", "contact-suggestions"))
+    assert "Олег Петренко" in text(ada.hx("/capture/contacts?q=petr", "contact-suggestions"))  # any word, folded
+    assert "Олег Петренко" not in text(ada.hx("/capture/contacts?q=%25", "contact-suggestions"))

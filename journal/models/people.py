@@ -59,11 +59,15 @@ class Contact(OwnedModel):
 
     @classmethod
     def matching(cls, user, text, limit=8):
-        """Contacts whose name (any word) starts with `text`, accents and case ignored (what a suggestion shows)."""
+        """Contacts whose name or alternative name (any word) starts with `text`, accents and case ignored (what a
+        suggestion shows)."""
         key = fold(text)  # peewee escapes LIKE wildcards in startswith/contains
+        # rapport_fold is text.fold on both backends (registered on SQLite, migration 0015 on PostgreSQL).
+        alt = fn.rapport_fold(cls.alt_name)
         return (
             cls.for_user(user, cls.id, cls.name, cls.company)
-            .where(cls.sort_name.startswith(key) | cls.sort_name.contains(" " + key))
+            .where(cls.sort_name.startswith(key) | cls.sort_name.contains(" " + key)
+                   | ((cls.alt_name != "") & (alt.startswith(key) | alt.contains(" " + key))))
             .order_by(cls.sort_name)
             .limit(limit)
         )
