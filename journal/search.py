@@ -1,4 +1,5 @@
 """Search before a call: one box, results as you type, grouped and ranked, across everything."""
+import html
 import re
 
 import click
@@ -8,7 +9,7 @@ from flask_login import current_user, login_required
 
 from .db import db
 from .models import RELATIONS, Contact, ContactMethod, Interest, Touch
-from .search_index import END, GROUPS, START, backend, highlight_words, marked
+from .search_index import GROUPS, backend, highlight_words, snippet_of
 from .text import fold
 from .web import render
 
@@ -42,7 +43,7 @@ def run_search(user, text, limit):
         rows = engine.group(user, kind, query, remaining + 1) if query else []
         if kind == 0 and phones:
             found = {int(r["ref_id"]) for r in rows}
-            rows = [{"ref_id": cid, "contact_id": cid, "label": None, "snippet": ""} for cid in phones if cid not in found] + rows
+            rows = [{"ref_id": cid, "contact_id": cid, "label": None, "body": ""} for cid in phones if cid not in found] + rows
         if len(rows) > remaining:
             more, rows = True, rows[:remaining]
         remaining -= len(rows)
@@ -51,10 +52,10 @@ def run_search(user, text, limit):
     return _present(groups, text), more
 
 
-def _matched_in(snippet, shown):
-    """True when every word the snippet marks is already in `shown` (accents and case ignored)."""
-    marked_words = re.findall(f"{START}(.*?){END}", snippet)
-    return bool(marked_words) and all(fold(word) in fold(shown) for word in marked_words)
+def _adds_to(snippet, shown):
+    """True when the snippet marks a word that `shown` does not hold (accents and case ignored)."""
+    marked_words = [html.unescape(word) for word in re.findall(r"<mark>(.*?)</mark>", str(snippet))]
+    return any(fold(word) not in fold(shown) for word in marked_words)
 
 
 def _present(groups, text):
@@ -76,7 +77,7 @@ def _present(groups, text):
         items = []
         for r in rows:
             ref = int(r["ref_id"])
-            snippet = marked(r["snippet"]) if r.get("snippet") and "\x02" in r["snippet"] else None
+            snippet = snippet_of(r.get("body"), text)
             if kind == 4:
                 touch = touches.get(ref)
                 if touch is None:
@@ -92,7 +93,7 @@ def _present(groups, text):
             if kind == 0:
                 # The name in another script first: it may be what was typed.
                 sub = " · ".join(x for x in (contact.alt_name, contact.role, contact.company, contact.city) if x)
-                if snippet and _matched_in(r["snippet"], sub):
+                if snippet and not _adds_to(snippet, sub):
                     snippet = None  # the snippet would only repeat the subtitle
                 sub = highlight_words(sub, text)
                 items.append({"url": brief, "title": highlight_words(contact.name, text), "subtitle": sub, "snippet": snippet})

@@ -23,7 +23,6 @@ GROUPS = [
 ]
 RANKED = {0, 1, 2, 6}  # groups ordered by relevance; the others (notes) newest first
 RANK_AT_MOST = 300  # above this many matches, bm25 ranking is skipped (see SearchIndex.group)
-START, END = "\x02", "\x03"  # snippet markers that cannot come from user text in a way that matters
 
 
 class SearchIndex(FTS5Model):
@@ -35,6 +34,7 @@ class SearchIndex(FTS5Model):
     label = SearchField(unindexed=True)
     title = SearchField()
     body = SearchField()
+    raw = SearchField(unindexed=True)  # the body as written (body is folded), for the snippet
 
     class Meta:
         database = db
@@ -79,10 +79,11 @@ class SearchIndex(FTS5Model):
 
     @prepared(fixed=("ranked",))
     def group_rows(ranked, scoped, limit):
-        """The matching rows with a snippet, best first (bm25, names weighing ten times notes) or newest first."""
-        snippet = fn.snippet(SearchIndex._meta.entity, 5, START, END, "…", 14).alias("snippet")
-        order = SearchIndex.bm25(0, 0, 0, 0, 10.0, 1.0) if ranked else SearchIndex.rowid.desc()
-        return (SearchIndex.select(SearchIndex.rowid, SearchIndex.ref_id, SearchIndex.contact_id, SearchIndex.label, snippet)
+        """The matching rows with their body as written, best first (bm25, names weighing ten times notes) or newest
+        first."""
+        order = SearchIndex.bm25(0, 0, 0, 0, 10.0, 1.0, 0) if ranked else SearchIndex.rowid.desc()
+        return (SearchIndex.select(SearchIndex.rowid, SearchIndex.ref_id, SearchIndex.contact_id, SearchIndex.label,
+                                   SearchIndex.raw.alias("body"))
                 .where(SearchIndex.match(scoped)).order_by(order).limit(limit).dicts())
 
     @staticmethod
@@ -156,10 +157,8 @@ class PostgresSearch:
             count = db.execute_sql(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {RANK_AT_MOST + 1}) AS c", args).fetchone()[0]
             ranked = count <= RANK_AT_MOST
         order = "ts_rank(tsv, q) DESC, rowid DESC" if ranked else "rowid DESC"
-        headline = ("ts_headline('simple', rapport_fold(body), q, "
-                    "'StartSel=\x02, StopSel=\x03, MaxWords=14, MinWords=4, MaxFragments=1, FragmentDelimiter=…')")
         cursor = db.execute_sql(
-            f"SELECT rowid, ref_id, contact_id, label, {headline} AS snippet {base} ORDER BY {order} LIMIT %s",
+            f"SELECT rowid, ref_id, contact_id, label, body {base} ORDER BY {order} LIMIT %s",
             args + [limit],
         )
         names = [c[0] for c in cursor.description]
@@ -179,10 +178,25 @@ def backend():
     return SearchIndex if is_sqlite() else PostgresSearch
 
 
-def marked(text):
-    """Escape text from the index and turn the snippet markers into <mark> (user text never becomes HTML)."""
-    safe = str(escape(text or ""))
-    return Markup(safe.replace(START, "<mark>").replace(END, "</mark>"))
+SNIPPET_WORDS = 14
+
+
+def snippet_of(body, query_text):
+    """The words of `body` around the first one searched for, marked as highlight_words marks a title, with … where
+    it is cut; None when no word of the body starts with a word searched for (the match was a phrase PostgreSQL's
+    parser splits otherwise, say). Built from the text as written on both backends (the index holds it folded)."""
+    terms = wanted_words(query_text)
+    if not body or not terms:
+        return None
+    pieces = re.split(r"(\w+)", body)
+    words = range(1, len(pieces), 2)  # re.split puts the words at the odd places
+    first = next((n for n, i in enumerate(words) if any(fold(pieces[i]).startswith(t) for t in terms)), None)
+    if first is None:
+        return None
+    start = max(0, first - 4)
+    end = min(len(words), start + SNIPPET_WORDS)
+    window = "".join(pieces[words[start]:words[end - 1] + 1])
+    return Markup("…" if start else "") + highlight_words(window, query_text) + Markup("…" if end < len(words) else "")
 
 
 def highlight_words(label, query_text):

@@ -85,22 +85,23 @@ def _joined(prefix, columns):
 
 def index_sqlite(db, sources):
     """Re-create the FTS5 index with a tokenizer that folds nothing itself, triggers that fold with rapport_fold,
-    and fill it from the tables."""
+    and fill it from the tables. `raw` keeps the body as written, for the results' snippets (as PostgreSQL's body)."""
     for table in sources:
         for suffix in ("ai", "ad", "au"):
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{table}_search_{suffix}"')
     db.execute_sql("DROP TABLE IF EXISTS search_index")
     db.execute_sql(
         "CREATE VIRTUAL TABLE search_index USING fts5(scope, ref_id UNINDEXED, contact_id UNINDEXED, "
-        "label UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
+        "label UNINDEXED, title, body, raw UNINDEXED, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
     )
     for table, entries in sources.items():
         inserts = " ".join(
-            "INSERT INTO search_index(rowid, scope, ref_id, contact_id, label, title, body) VALUES ("
+            "INSERT INTO search_index(rowid, scope, ref_id, contact_id, label, title, body, raw) VALUES ("
             f"new.id * 8 + {kind}, 'u' || new.user_id || 'k{kind}', new.id, {'new.' + contact if contact else 'NULL'}, "
             f"{'new.' + label if label else chr(39) * 2}, "
             f"{'rapport_fold(' + _joined('new', title) + ')' if title else chr(39) * 2}, "
-            f"{'rapport_fold(' + _joined('new', body) + ')' if body else chr(39) * 2});"
+            f"{'rapport_fold(' + _joined('new', body) + ')' if body else chr(39) * 2}, "
+            f"{_joined('new', body) if body else chr(39) * 2});"
             for kind, label, title, body, contact, _ in entries)
         deletes = " ".join(f"DELETE FROM search_index WHERE rowid = old.id * 8 + {kind};" for kind, *_ in entries)
         watched = sorted({c for *_, cols in entries for c in cols})

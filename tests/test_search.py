@@ -327,3 +327,15 @@ def test_either_name_finds_the_person(ada):
     ada.post(f"/people/{cid}/card", data={"name": "Yamada Taro", "alt_name": "やまだ", "company": "", "role": "", "city": "",
                                           "phones": "", "emails": "", "tags": "", "interests": "", "how_we_met": ""})
     assert names(search(ada, "山田太郎")) == [] and names(search(ada, "やまだ")) == ["Yamada Taro"]
+
+
+def test_a_snippet_shows_the_note_as_written(ada, journal):
+    """The index holds folded text; the snippet is cut from the note as written: capitals and accents kept, the
+    words searched for marked, … where the note is cut."""
+    zoe = journal
+    capture(ada, [zoe], note="Au salon de Lyon, Léa a réussi son examen de violon. Sa mère Zoë en était très fière, "
+                             "et elle nous a présenté le directeur régional des achats pour la Bourgogne.")
+    html = text(search(ada, "reussi"))
+    assert "…de Lyon, Léa a <mark>réussi</mark> son examen de violon. Sa mère Zoë en était…" in html
+    far = text(search(ada, "bourgogne"))
+    assert "…" in far and "<mark>Bourgogne</mark>" in far and "Au salon" not in far
