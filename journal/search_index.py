@@ -204,10 +204,12 @@ def highlight_words(label, query_text):
     terms = wanted_words(query_text)
     if not terms:
         return escape(label)
-    out = []
-    for piece in re.split(r"(\w+)", label or ""):
-        if piece and re.match(r"\w", piece) and any(fold(piece).startswith(t) for t in terms):
-            out.append(Markup("<mark>%s</mark>") % piece)
+    out, plain = [], []
+    for n, piece in enumerate(re.split(r"(\w+)", label or "")):
+        if n % 2 and any(fold(piece).startswith(t) for t in terms):  # re.split puts the words at the odd places
+            out += [escape("".join(plain)), "<mark>", escape(piece), "</mark>"]
+            plain = []
         else:
-            out.append(escape(piece))
-    return Markup("").join(out)
+            plain.append(piece)
+    out.append(escape("".join(plain)))  # escaped a run at a time: a title of many words costs a few escapes
+    return Markup("".join(out))

@@ -5,6 +5,7 @@ The syntax is the web's: words must all match, `"a phrase"` matches those words 
 "warehouse and lyon, or brochure"). The last word matches as a prefix while it is being typed ("viol" finds
 violin). Words are folded as the index is (case and accents ignored), so lower-case "or" is only a word.
 """
+import functools
 import re
 from dataclasses import dataclass
 
@@ -65,6 +66,8 @@ def parse(text):
     return [Alternative(tuple(i), tuple(e)) for i, e in alternatives if i]
 
 
+@functools.lru_cache(maxsize=64)
 def wanted_words(text):
-    """The folded words a result should show highlighted: those searched for, not those excluded."""
-    return [word for alternative in parse(text) for term in alternative.include for word in term.words]
+    """The folded words a result should show highlighted: those searched for, not those excluded (cached: every
+    title and snippet of a page asks for the same query's)."""
+    return tuple(word for alternative in parse(text) for term in alternative.include for word in term.words)

@@ -256,7 +256,7 @@ def test_the_typed_query_is_parsed_the_same_for_both_backends():
     assert parse("o'brien")[0].include[0].words == ("o", "brien")
     for nothing in ("", "-lyon", "OR", "OR NOT", "++", '"', "\x00", "- -"):
         assert parse(nothing) == [], nothing
-    assert wanted_words("acme -lyon OR zoe") == ["acme", "zoe"]
+    assert wanted_words("acme -lyon OR zoe") == ("acme", "zoe")
 
 
 def test_a_persons_result_does_not_repeat_their_company(ada, journal):
