@@ -4,6 +4,7 @@ import datetime
 import os
 import sqlite3
 import subprocess
+import time
 
 import click
 from flask import current_app
@@ -154,6 +155,7 @@ def upgrade_lock(wait):
 @contextlib.contextmanager
 def _sqlite_write_lock(wait):
     """SQLite's write lock around the block, waiting up to `wait` seconds for it; foreign keys off meanwhile."""
+    _connect_waiting(wait)
     # PRAGMA foreign_keys is ignored inside a transaction, where the migrator turns it off for each migration: a table
     # it rebuilt would cascade deletes into its children. So off before BEGIN, as each migration has always run.
     foreign_keys = db.pragma("foreign_keys")
@@ -169,6 +171,21 @@ def _sqlite_write_lock(wait):
     finally:
         db.pragma("busy_timeout", SQLITE_PRAGMAS["busy_timeout"])
         db.pragma("foreign_keys", foreign_keys)
+
+
+def _connect_waiting(wait):
+    """Open the connection, trying again for up to `wait` seconds while the database is locked: opening sets the
+    pragmas, and a new file's switch to WAL needs a moment alone (two upgrades on a new database, under load, once
+    failed there, before any lock of ours)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            db.connect(reuse_if_open=True)
+            return
+        except OperationalError as error:
+            if outage(error) != LOCKED or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1)
 
 
 def _waited(wait):

@@ -208,7 +208,7 @@ def test_two_upgrades_at_once_migrate_once(tmp_path, database_url):
             wipe_postgresql()
         runs = [flask_db_upgrade(url, tmp_path / f"instance{trial}-{n}") for n in range(2)]
         outputs = [run.communicate(timeout=300)[0] for run in runs]
-        assert [run.returncode for run in runs] == [0, 0], outputs
+        assert [run.returncode for run in runs] == [0, 0], "\n\n".join(output[-3000:] for output in outputs)
         applied = [line for output in outputs for line in output.splitlines() if line.startswith("Applied ")]
         app = create_app({"SECRET_KEY": "x", "DATABASE_URL": url})
         with app.app_context():
