@@ -9,6 +9,7 @@ ideas are read from their usual shapes ("daughter Léa, 8", "Tochter Mia (6)", "
 import datetime
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 
 import click
@@ -286,7 +287,7 @@ def extract_command(today_text):
         today = datetime.date.fromisoformat(today_text) if today_text else datetime.date.today()
     except ValueError:
         raise click.BadParameter("use a date as YYYY-MM-DD", param_hint="--today")
-    for number, line in enumerate(click.get_text_stream("stdin"), start=1):
+    for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
         try:
