@@ -147,10 +147,17 @@ def sentences(note):
                 last in words.ABBREVIATIONS or (numeric and after and after[0].lower().strip(".,") in words.MONTH_WORDS)
                 or (dated and after and after[0][:1].islower())):
             continue
-        result.append(note[start:m.start()])
+        # A date's closing dot stays with it: "Termin am 22.6." needs it to be a date.
+        result.append(note[start:m.start() + (1 if m.start() and note[m.start() - 1].isdigit() else 0)])
         start = m.end()
     result.append(note[start:])
-    return [s.strip(" .,-–—") for s in result if s.strip(" .,-–—")]
+    return [_trimmed(s) for s in result if _trimmed(s)]
+
+
+def _trimmed(sentence):
+    """A sentence without the spaces, commas and dashes around it, and its full stop unless a date's."""
+    sentence = sentence.strip(" ,-–—\t")
+    return sentence if re.search(r"\d\.$", sentence) else sentence.strip(" .,-–—\t")
 
 
 _CLAUSE_BREAK = re.compile(r",\s*|\s+(?:and|but|und|aber|then|dann|so|also|plus|sowie)\s+|\s+[-–—]+\s+",

@@ -160,7 +160,9 @@ _LEADS = re.compile(
     r"(?:(?:i|we)\s*(?:['’]ll|will|shall|am going to|['’]m going to|are going to|['’]re going to|have to|"
     r"['’]ve got to|need to|must|should|can|['’]d)\s+|"
     r"(?:i|we)\s+(?:promised|offered|agreed)(?:\s+(?:him|her|them|to))*\s+|"
+    r"promised\s+(?-i:[A-Z])\w+\s+(?:(?:that\s+)?i['’]d|(?:that\s+)?i would|(?:that\s+)?i['’]ll|to)\s+|"
     r"(?:promised|offered|agreed)(?:\s+(?:him|her|them|to))*\s+|"
+    r"remind me to\s+|note to self\s*:?\s*|"
     r"(?:he|she|they)\s+(?:asked|wants|told|reminded|needs)\s+(?:me|us)\s+to\s+|"
     r"(?:will|need to|needs to|have to|must|should|remember to|don['’]?t forget to|do not forget to|gotta|got to)\s+|"
     r"(?:todo|to do|to-do|action|next steps?|reminder|aufgabe|to-?do)\s*[:\-–]?\s+|"
@@ -251,7 +253,7 @@ RELATIONS = {
 # Words that are a relation only after "his", "seine", "Toms"…: "Frau Müller" is Mrs Müller, "Partner Tom" a partner
 # in business, "girl"/"boy" a word of their own.
 NEEDS_POSSESSIVE = frozenset("frau mann freundin freund partner partnerin boy girl boys girls".split())
-POSSESSIVES = r"(?:his|her|their|my|our|seine[rnms]?|ihre[rnms]?|deren|dessen|meine[rnms]?|unsere[rnms]?)"
+POSSESSIVES = r"(?:his|her|their|my|our|sein(?:e[rnms]?)?|ihr(?:e[rnms]?)?|deren|dessen|mein(?:e[rnms]?)?|unser(?:e[rnms]?)?)"
 _REL = "|".join(sorted((re.escape(r) for r in RELATIONS), key=len, reverse=True))
 _NAME = r"[^\W\d_][\w'’-]*"
 _AGE = r"(?P<{}>\d{{1,2}})"

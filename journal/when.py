@@ -74,7 +74,8 @@ _LAST = r"(?P<last>last|previous|past|letzte[nrms]?|vergangene[nrms]?|vorige[nrm
 _PATTERNS = [
     ("day_after_tomorrow", r"(?:the\s+)?day\s+after\s+tomorrow|übermorgen|uebermorgen"),
     ("day_before_yesterday", r"(?:the\s+)?day\s+before\s+yesterday|vorgestern"),
-    ("tomorrow", r"tomorrow|tmrw|tmr|morgen(?!\s+früh\s+war)"),
+    ("tomorrow", r"(?:first\s+thing\s+)?(?:tomorrow|tmrw|tmr)(?:\s+(?:morning|afternoon|evening|night|first\s+thing))?"
+                 r"|morgen(?:\s+(?:früh|vormittag|nachmittag|abend))?"),
     ("yesterday", r"yesterday|gestern"),
     ("today", r"today|tonight|this\s+(?:morning|afternoon|evening)|heute"),
     ("ago", rf"(?:(?:{_NUM})\s+(?:{_UNIT})\s+ago|vor\s+(?:{_NUM})\s+(?:{_UNIT}))"),

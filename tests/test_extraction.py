@@ -31,6 +31,12 @@ def found(note, today=WEDNESDAY):
     ("Muss noch die Zeichnung anpassen, in 3 Tagen", "die Zeichnung anpassen", "2026-03-14"),
     ("Unterlagen nach Ostern schicken", "Unterlagen schicken", "2026-04-07"),
     ("I'll follow up with the revised quote", "follow up with the revised quote", "2026-03-18"),  # no day: a week
+    ("Must get back to Dave about the warranty claim tomorrow morning", "get back to Dave about the warranty claim",
+     "2026-03-12"),
+    ("Promised Lisa I'd introduce her to our logistics lead by next Friday", "introduce her to our logistics lead",
+     "2026-03-20"),
+    ("remind me to call Jane on Friday about the renewal", "call Jane about the renewal", "2026-03-13"),
+    ("Angebot überarbeiten und bis 15.6. schicken", "Angebot überarbeiten und schicken", "2026-06-15"),
 ])
 def test_my_promises_and_their_due_dates(note, text, due):
     """A promise of mine is found with its day, resolved to the future from the visit's day (a Wednesday)."""
@@ -67,6 +73,8 @@ def test_what_is_not_my_promise(note):
     ("Frau Müller ordered 20 boxes", []),
     ("Hugo's dad passed away last month", []),
     ("his daughter is 8", []),
+    ("Treffen am Donnerstag. Ihr Mann Peter ist Koch", [("partner", "Peter", None)]),
+    ("her kids: Noah (9), Mia (7) and Ben (3)", [("child", "Noah", 9), ("child", "Mia", 7), ("child", "Ben", 3)]),
 ])
 def test_family(note, family):
     """Relation, name and age, in English and German; "Frau Müller" is Mrs Müller, and a nameless child is
@@ -103,6 +111,7 @@ def test_interests_and_gift_ideas(note, interests, gifts):
     ("Übermorgen Termin um 7:30 im Werk", "2026-03-13", "07:30"),
     ("see you on Friday at 3", "2026-03-13", "15:00"),
     ("in 14 Tagen wieder vorbeischauen, um halb zehn", "2026-03-25", "09:30"),
+    ("Angebot bis 15.6. schicken. Termin vor Ort am 22.6.", "2026-06-22", None),
 ])
 def test_the_next_meeting(note, date, time):
     """The next meeting's day and time."""
