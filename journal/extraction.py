@@ -189,6 +189,8 @@ def _future(clause, today):
 def _meeting(clause, today, mutual_only=False):
     """The meeting a clause plans, or None; with `mutual_only`, only one said to be shared ("next meeting",
     "let's meet", "nächster Termin")."""
+    if words.MEETING_CANCELLED.search(clause):
+        return None
     cue = words.MEETING_MUTUAL.search(clause)
     moved = words.MEETING_MOVED.search(clause)
     if cue is None and not mutual_only:
@@ -212,11 +214,11 @@ def _meeting(clause, today, mutual_only=False):
 def _promise(clause, today):
     """My promise in a clause, or None."""
     subject = words.subject_of(clause)
-    if words.NEGATED.search(clause) or words.OTHERS_PROMISE.search(clause):
+    if words.NEGATED.search(clause) or words.OTHERS_PROMISE.search(clause) or words.KEPT.search(clause):
         return None
     strong = words.COMMITMENT.search(clause) or words.ASKED_ME.search(clause)
     when, whens, only_past = _future(clause, today)
-    if only_past:
+    if only_past or when is None and words.SOFT.search(clause):
         return None
     if subject == "other" and not words.ASKED_ME.search(clause):
         return None

@@ -78,7 +78,9 @@ def subject_of(clause):
 COMMITMENT_WORDS = frozenset("promised promise versprochen zugesagt".split())
 COMMITMENT = re.compile(
     r"\b(?:i|we)\s*(?:['’]ll|will|shall|am going to|['’]m going to|are going to|['’]re going to|have to|"
-    r"['’]ve got to|need to|must|should|promised|offered|agreed|can|['’]d)\b"
+    r"['’]ve got to|need to|must|should|promised|offered|agreed|can|['’]d|would(?!\s+(?:like|love|say|have|prefer)))\b"
+    r"|^(?:(?:und|dann|noch|außerdem|aber)\s+)?(?:melde|schicke|sende|maile|rufe|kläre|bringe|besorge|kümmere|"
+    r"schreibe|frage|prüfe|buche|bereite|liefere|hole|erstelle|reiche)\b(?!\s+(?:er|sie)\b)"
     r"|^(?:(?:also|and|then|ok|btw|plus)\s+)?(?:promised|will\b|need to|needs to|have to|must\b|should\b|remember to|"
     r"don['’]?t forget|do not forget|todo|to do|to-do|action\b|follow[- ]up|f/u\b|next steps?\b|reminder\b|"
     r"gotta|got to|owe (?:him|her|them))"
@@ -94,6 +96,11 @@ COMMITMENT = re.compile(
     r"|\brückruf\b|\bcall\s*back\b|\bcallback\b",
     I,
 )
+# "Sent him the brochure as promised": a promise kept, not made.
+KEPT = re.compile(r"\b(?:as promised|as agreed|wie versprochen|wie zugesagt|wie besprochen)\b", I)
+# A wish with no day is no promise: "I should really visit more often".
+SOFT = re.compile(r"\b(?:should|sollte|could|könnte|maybe|vielleicht|perhaps|eventuell|more often|öfter|regularly)\b", I)
+MEETING_CANCELLED = re.compile(r"\b(?:cancell?ed|called off|abgesagt|storniert|fällt aus)\b", I)
 PROMISED = re.compile(r"\bpromised\b|\bversprochen\b|\bzugesagt\b|\bagreed to\b|\boffered to\b", I)
 ASKED_ME = re.compile(r"\b(?:asked|wants|told|reminded|needs)\s+(?:me|us)\s+to\b|\bbat\s+(?:mich|uns)\b", I)
 # Someone else's promise to me: "he promised us the PO", "hat mir versprochen".
@@ -134,11 +141,13 @@ GERMAN_INFINITIVES = frozenset(
 
 
 def imperative(clause, dated):
-    """A to-do written as a bare verb: "Send samples next week", "call him back" (`clause` without its dates)."""
+    """A to-do written as a bare verb: "Send samples next week", "call him back" (`clause` without its dates);
+    not a noun followed by what happened to it ("Order placed for 30 units", "Call went well")."""
     tokens = _tokens(clause)
     while tokens and tokens[0].lower() in FILLERS:
         tokens = tokens[1:]
-    if len(tokens) < 2:
+    if len(tokens) < 2 or tokens[1].lower() in ("is", "was", "went", "has", "had", "were", "ist", "war", "lief") \
+            or tokens[1].lower().endswith("ed") and tokens[1].lower() not in ("need",):
         return False
     first = tokens[0].lower()
     if first not in ACTION_VERBS:
@@ -163,8 +172,11 @@ _LEADS = re.compile(
     r"promised\s+(?-i:[A-Z])\w+\s+(?:(?:that\s+)?i['’]d|(?:that\s+)?i would|(?:that\s+)?i['’]ll|to)\s+|"
     r"(?:promised|offered|agreed)(?:\s+(?:him|her|them|to))*\s+|"
     r"remind me to\s+|note to self\s*:?\s*|"
+    r"(?:i|we)\s+(?:told|promised|assured)\s+(?:him|her|them)\s+(?:that\s+)?(?:i|we)\s*(?:would|['’]d|will|['’]ll)\s+|"
+    r"(?:we\s+)?agreed\s+(?:that\s+)?(?:i|we)(?:\s*['’]d|\s+would|\s+will|\s*['’]ll)?\s+|"
     r"(?:he|she|they)\s+(?:asked|wants|told|reminded|needs)\s+(?:me|us)\s+to\s+|"
-    r"(?:will|need to|needs to|have to|must|should|remember to|don['’]?t forget to|do not forget to|gotta|got to)\s+|"
+    r"(?:will|need to|needs to|have to|must|should|remember to|don['’]?t forget(?: to)?|do not forget(?: to)?|gotta|"
+    r"got to)\s+|(?:ich\s+)?(?:habe|hab)\s+(?:\w+\s+)?(?:versprochen|zugesagt)\s*,?\s+|"
     r"(?:todo|to do|to-do|action|next steps?|reminder|aufgabe|to-?do)\s*[:\-–]?\s+|"
     r"(?:ich|wir)\s+(?:werde|werden|muss|müssen|soll|sollen|will|wollen)\s+|"
     r"(?:ich|wir)\s+|(?:muss|müssen|soll|sollte)\s+(?:ich\s+|wir\s+)?(?:noch\s+)?|noch\s+)",
@@ -603,7 +615,8 @@ _STARTERS = re.compile(
     r"^(?:i|i['’]ll|i['’]m|i['’]ve|i['’]d|we|we['’]ll|he|she|they|he['’]ll|she['’]ll|they['’]ll|it|ich|er|sie|wir|es|man)\b"
     r"|^(?:promised|will|need|needs|must|have to|has to|should|remember|don['’]?t forget|next|let['’]?s|todo|to do|"
     r"to-do|also|versprochen|muss|soll|werde|nächste[rsn]?|termin|treffen|rückruf|gift|geschenk|hobby|loves|likes|"
-    r"plays|spielt|liebt|mag|his|her|seine?|ihre?|follow|seeing|meeting)\b|^(?:gift|geschenk)\w*"
+    r"plays|spielt|liebt|mag|his|her|seine?|ihre?|follow|seeing|meeting|melde|schicke|sende|rufe|kläre|kümmere|"
+    r"besorge|bringe|schreibe|prüfe|buche|hole|erstelle)\b|^(?:gift|geschenk)\w*"
     rf"|^(?:(?:{POSSESSIVES}|[A-ZÄÖÜ][\w-]*['’]s)\s+)?(?:{_REL})\b"
     rf"|^[A-ZÄÖÜ][\w-]+\s+(?:{'|'.join(sorted(SUBJECT_VERBS))})\b",
     I,
