@@ -37,7 +37,15 @@ def found(note, today=WEDNESDAY):
      "2026-03-20"),
     ("remind me to call Jane on Friday about the renewal", "call Jane about the renewal", "2026-03-13"),
     ("Angebot überarbeiten und bis 15.6. schicken", "Angebot überarbeiten und schicken", "2026-06-15"),
+    ("I told her I would get back to her within a week", "get back to her", "2026-03-18"),
 ])
+
+
+def test_a_cancelled_meeting_plans_nothing_but_my_call_back_counts():
+    """"Termin abgesagt, melde mich nächste Woche": no meeting, and my promise to get in touch."""
+    result = found("Termin abgesagt, melde mich nächste Woche wegen neuem Termin")
+    assert result["meetings"] == []
+    assert result["promises"] == [{"text": "melde mich wegen neuem Termin", "due": "2026-03-16"}]
 def test_my_promises_and_their_due_dates(note, text, due):
     """A promise of mine is found with its day, resolved to the future from the visit's day (a Wednesday)."""
     assert found(note)["promises"] == [{"text": text, "due": due}]
@@ -55,6 +63,11 @@ def test_my_promises_and_their_due_dates(note, text, due):
     "no need to send anything before Friday",
     "order 4412 delivered on 3 March",
     "Met Jan from purchasing, nice chat",
+    "Sent him the brochure as promised",
+    "I should really visit the plant more often",
+    "Order placed for 30 units, delivery on 15 April",
+    "Call went well, he is happy with the service",
+    "Er ruft morgen zurück",
 ])
 def test_what_is_not_my_promise(note):
     """The customer's commitments, past events and the "Met Jan" trap make no promise."""
