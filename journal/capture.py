@@ -13,6 +13,7 @@ from .extensions import htmx
 from .gifts import repeat_message
 from .models import Contact, Gift, Promise, Touch
 from .touch_forms import CaptureForm
+from .visit_offers import offer_after_capture
 from .web import as_id, from_outbox, render
 
 bp = Blueprint("capture", __name__)
@@ -136,6 +137,7 @@ def save():
         if existing is None:
             raise
         return _saved_response(existing, Touch.contacts_of([existing])[existing.id][0].id, created=False)
+    offer_after_capture(touch, people)
     return _saved_response(touch, people[0].id, created=True)
 
 

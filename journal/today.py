@@ -5,7 +5,7 @@ from flask import Blueprint
 from flask_login import current_user, login_required
 
 from .dates import format_day
-from .models import (PULSES, Contact, Promise, due_for_touch, due_promises, needing_attention, planned_gestures_due,
+from .models import (PULSES, Contact, PlannedVisit, Promise, due_for_touch, due_promises, needing_attention, planned_gestures_due,
                      uncovered_dates, upcoming_dates)
 from .extensions import htmx
 from .web import render
@@ -35,6 +35,11 @@ def _dates(today):
             "uncovered": {d.id for _, d in uncovered_dates(current_user, today, dates)}}
 
 
+def _visits(today):
+    """The visits planned for today, by time, with their people."""
+    return {"visits": PlannedVisit.on_day(current_user, today)}
+
+
 def _gestures(today):
     """Gestures planned for the next 14 days."""
     gestures, gestures_total = planned_gestures_due.first_rows(SHOWN, current_user, today + datetime.timedelta(days=14))
@@ -49,7 +54,7 @@ def _attention(today):
 
 # Today's htmx targets: each element id, its partial, and the loader of that section's data alone.
 SECTIONS = {"today-promises": ("today/_promises.html", _promises), "today-due": ("today/_due.html", _due)}
-PAGE_LOADERS = (_promises, _due, _dates, _gestures, _attention)
+PAGE_LOADERS = (_visits, _promises, _due, _dates, _gestures, _attention)
 
 
 def render_today(status=200):
@@ -61,7 +66,7 @@ def render_today(status=200):
         return render(partial, status=status, **context, **load(today))
     for load in PAGE_LOADERS:
         context.update(load(today))
-    listed = ("promises", "due", "dropped", "not_asked", "dates", "gestures")
+    listed = ("visits", "promises", "due", "dropped", "not_asked", "dates", "gestures")
     # Anything listed belongs to a person: ask the database only when every list is empty.
     context["has_people"] = any(context[key] for key in listed) or Contact.for_user(current_user).exists()
     return render("today/index.html", status=status, today_label=format_day(today), **context)

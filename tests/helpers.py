@@ -195,7 +195,7 @@ FORM_FIELDS = ["name", "alt_name", "company", "role", "city", "phones", "emails"
           "gift_budget", "gift_budget_currency", "goals", "relation", "day", "month", "year", "age", "notes", "kind",
           "label", "text", "due_on", "description", "recipient", "status", "occasion", "price", "currency", "link",
           "date", "outcome", "to", "note", "happened_at", "pulse", "give_ask", "uuid", "contact_ids", "new_contacts",
-          "promise_text", "promise_due", "fact", "gift_idea", "days"]
+          "promise_text", "promise_due", "fact", "gift_idea", "days", "visit_on", "visit_at", "visit_note", "touch"]
 
 CARD = {
     "name": "Zoë Martin",

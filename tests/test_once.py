@@ -77,8 +77,8 @@ def test_every_creating_form_on_the_brief_carries_a_fresh_key(app, ada):
     html = text(ada.get(f"/people/{cid}?edit=family-new"))
     html += text(ada.get(f"/people/{cid}?edit=date-new"))
     keys = re.findall(r'name="form_key" value="([0-9a-f-]{36})"', html)
-    # family, promise, gift and gesture on the first page; date, promise, gift and gesture on the second
-    assert len(keys) == 8 and len(set(keys)) == 8
+    # visit, family, promise, gift and gesture on the first page; visit, date, promise, gift and gesture on the second
+    assert len(keys) == 10 and len(set(keys)) == 10
     assert 'name="form_key"' in text(ada.get("/people/new"))
 
 
