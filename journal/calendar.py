@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, request, url
 from flask_login import current_user, login_required
 from icalendar import Calendar, Event
 
+from . import clock
 from .models import Contact, FamilyMember, Gesture, ImportantDate, Promise, User
 
 bp = Blueprint("calendar", __name__)
@@ -35,6 +36,9 @@ def build_calendar(user, today):
     cal.add("prodid", "-//Rapport//relationship journal//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Rapport")
+    # Every event is all-day (a date, the same day anywhere); the user's zone is named for the calendar apps that
+    # place anything timed by it. A timed event would carry the zone itself: dtstart = clock's time with zone(user).
+    cal.add("x-wr-timezone", clock.zone(user).key)
     stamp = datetime.datetime.now(datetime.timezone.utc)
     names = {c.id: c.name for c in Contact.for_user(user, Contact.id, Contact.name)}
     members = {m.id: m.name for m in FamilyMember.for_user(user, FamilyMember.id, FamilyMember.name)}
@@ -66,7 +70,7 @@ def feed(token):
     user = User.by_calendar_token(token)
     if user is None:
         abort(404)
-    response = make_response(build_calendar(user, datetime.date.today()).to_ical())
+    response = make_response(build_calendar(user, clock.today(user)).to_ical())
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="rapport.ics"'
     response.headers["Cache-Control"] = "no-store"
