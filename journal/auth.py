@@ -1,4 +1,5 @@
-"""Accounts: sign up, log in, log out, change password; flask-login wiring."""
+"""Accounts: sign up, log in, log out, change password, time zone; flask-login wiring."""
+import functools
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, session, url_for
@@ -69,6 +70,7 @@ class PasswordForm(FlaskForm):
             raise ValidationError("That is not your current password.")
 
 
+@functools.cache
 def zone_choices():
     """Every IANA zone for a select, grouped by area ("Europe": [("Europe/Berlin", "Berlin"), ...]); the rest last."""
     groups = {}
@@ -265,7 +267,7 @@ def logout_everywhere():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """Account page: change the password."""
+    """Account page: change the password (the time zone and deletion post to their own routes)."""
     form = PasswordForm()
     if request.method == "POST" and "confirm_password" in request.form:
         form = PasswordForm(formdata=None)

@@ -39,7 +39,7 @@ def build_calendar(user, today):
     # Every event is all-day (a date, the same day anywhere); the user's zone is named for the calendar apps that
     # place anything timed by it. A timed event would carry the zone itself: dtstart = clock's time with zone(user).
     cal.add("x-wr-timezone", clock.zone(user).key)
-    stamp = datetime.datetime.now(datetime.timezone.utc)
+    stamp = clock.utc_now()
     names = {c.id: c.name for c in Contact.for_user(user, Contact.id, Contact.name)}
     members = {m.id: m.name for m in FamilyMember.for_user(user, FamilyMember.id, FamilyMember.name)}
     for d in ImportantDate.for_user(user).where(ImportantDate.month.is_null(False) & ImportantDate.day.is_null(False)):
