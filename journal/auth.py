@@ -1,14 +1,15 @@
-"""Accounts: sign up, log in, log out, change password; flask-login wiring."""
+"""Accounts: sign up, log in, log out, change password, time zone; flask-login wiring."""
+import functools
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from . import passwords
+from . import clock, passwords
 from .audit import audit
 from .extensions import htmx, limiter, login_manager
 from .models import User, UserSession
@@ -30,6 +31,7 @@ class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Remember me on this device")
+    time_zone = HiddenField()  # the browser's zone, filled by static/js/forms.js; ignored when not a zone
 
 
 class SignupForm(FlaskForm):
@@ -44,6 +46,7 @@ class SignupForm(FlaskForm):
         "Repeat password",
         validators=[DataRequired("Repeat the password."), EqualTo("password", "The passwords do not match.")],
     )
+    time_zone = HiddenField()  # the browser's zone, filled by static/js/forms.js; UTC when not a zone
 
     def validate_email(self, field):
         """Refuse an email that already has an account."""
@@ -65,6 +68,39 @@ class PasswordForm(FlaskForm):
         """Check the current password."""
         if field.data and not passwords.verify_password(current_user.password_hash, field.data):
             raise ValidationError("That is not your current password.")
+
+
+@functools.cache
+def zone_choices():
+    """Every IANA zone for a select, grouped by area ("Europe": [("Europe/Berlin", "Berlin"), ...]); the rest last."""
+    groups = {}
+    for name in sorted(clock.zone_names()):
+        area, _, place = name.partition("/")
+        if place and area != "Etc":
+            groups.setdefault(area, []).append((name, place.replace("_", " ").replace("/", " / ")))
+        else:
+            groups.setdefault("Other", []).append((name, name))
+    groups["Other"] = groups.pop("Other", [])
+    return groups
+
+
+class TimeZoneForm(FlaskForm):
+    """Choose the account's time zone by hand."""
+
+    time_zone = SelectField("Time zone", validate_choice=False)
+
+    def validate_time_zone(self, field):
+        """Accept only an IANA zone name."""
+        if not clock.valid_zone(field.data):
+            raise ValidationError("Choose a time zone from the list.")
+
+
+def _time_zone_form(form=None):
+    """The account page's time zone form (`form`, or a fresh one showing the current zone), with its choices."""
+    if form is None:
+        form = TimeZoneForm(formdata=None, time_zone=current_user.time_zone)
+    form.time_zone.choices = zone_choices()
+    return form
 
 
 class DeleteAccountForm(FlaskForm):
@@ -157,6 +193,7 @@ def login():
         user = User.authenticate(form.email.data, form.password.data)
         if user is not None:
             _give_back_account_attempt()
+            user.follow_browser_zone(form.time_zone.data)
             _sign_in(user, remember=form.remember.data)
             audit("login", user=user)
             return redirect(safe_next(request.args.get("next"), url_for("today.index")))
@@ -175,7 +212,9 @@ def signup():
         return redirect(url_for("today.index"))
     form = SignupForm()
     if form.validate_on_submit():
-        user = User.register(form.email.data, form.password.data)
+        browser_zone = form.time_zone.data
+        user = User.register(form.email.data, form.password.data,
+                             time_zone=browser_zone if clock.valid_zone(browser_zone) else clock.UTC)
         _sign_in(user)
         audit("signup", user=user)
         flash("Welcome to Rapport. Add the first person you want to remember well.", "success")
@@ -228,7 +267,7 @@ def logout_everywhere():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """Account page: change the password."""
+    """Account page: change the password (the time zone and deletion post to their own routes)."""
     form = PasswordForm()
     if request.method == "POST" and "confirm_password" in request.form:
         form = PasswordForm(formdata=None)
@@ -238,7 +277,20 @@ def account():
         flash("Password changed. Other devices have been signed out.", "success")
         return redirect(url_for("auth.account"))
     return render("auth/account.html", form=form, delete_form=DeleteAccountForm(formdata=None),
-                  status=422 if form.errors else 200, **_sessions())
+                  time_zone_form=_time_zone_form(), status=422 if form.errors else 200, **_sessions())
+
+
+@bp.route("/account/time-zone", methods=["POST"])
+@login_required
+def time_zone():
+    """Choose the time zone by hand: "today" follows it, and logins from elsewhere no longer change it."""
+    form = _time_zone_form(TimeZoneForm())
+    if not form.validate_on_submit():
+        return render("auth/account.html", form=PasswordForm(formdata=None), delete_form=DeleteAccountForm(formdata=None),
+                      time_zone_form=form, status=422, **_sessions())
+    current_user.choose_time_zone(form.time_zone.data)
+    flash(f"Time zone set to {form.time_zone.data}.", "success")
+    return redirect(url_for("auth.account", _anchor="time-zone"))
 
 
 def _sessions():
@@ -254,8 +306,8 @@ def delete_account():
     """Delete the account and everything in it, after the password is entered again."""
     delete_form = DeleteAccountForm()
     if not delete_form.validate():
-        return render("auth/account.html", form=PasswordForm(formdata=None), delete_form=delete_form, status=422,
-                      **_sessions())
+        return render("auth/account.html", form=PasswordForm(formdata=None), delete_form=delete_form,
+                      time_zone_form=_time_zone_form(), status=422, **_sessions())
     user = current_user._get_current_object()
     audit("account deleted")
     logout_user()

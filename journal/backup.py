@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, request, ur
 from flask_login import current_user, login_required
 from peewee import DataError, IntegrityError
 
-from . import checks
+from . import checks, clock
 from .audit import audit
 from .dates import naive_utc, partial_date, wall_clock
 from .db import db
@@ -92,7 +92,7 @@ def build_backup(user):
     touches = [{"id": t.id, "uuid": t.uuid, "kind": t.kind, "happened_at": _iso(t.happened_at), "note": t.note,
                 "pulse": t.pulse, "give_ask": t.give_ask, "contacts": sorted(links.get(t.id, []))}
                for t in Touch.for_user(user).order_by(Touch.id)]
-    return {"format": FORMAT, "version": VERSION, "exported_at": datetime.datetime.now().isoformat(timespec="seconds"),
+    return {"format": FORMAT, "version": VERSION, "exported_at": clock.now(user).isoformat(timespec="seconds"),
             "contacts": contacts, "touches": touches}
 
 
@@ -256,7 +256,7 @@ def restore(user, data):
             uuid = _unique(uuids, _text(t.get("uuid"), f"Touch {n}'s uuid", 36) or str(uuidlib.uuid4()), "Two touches", "uuid")
             touch = Touch.create(user=user.id, uuid=uuid, kind=_choice(t.get("kind"), TOUCH_KINDS, "touch kind", "visit"),
                                  happened_at=_moment(t.get("happened_at"), f"Touch {n}'s time", wall_clock)
-                                 or datetime.datetime.now(),
+                                 or clock.now(user),
                                  note=_text(t.get("note"), f"Touch {n}'s note"), pulse=_choice(t.get("pulse"), PULSES, "pulse"),
                                  give_ask=_choice(t.get("give_ask"), GIVE_ASK, "give/ask"))
             touch_key = _unique(seen_touches, _key(t.get("id"), f"Touch {n}'s id"), "Two touches")
@@ -331,7 +331,7 @@ def _restore_plans(uid, n, c, key, contact, member_ids, touch_ids):
         p = _record(p, f"A promise of contact {n}")
         Promise.create(user=uid, contact=contact, touch=touch(p.get("touch"), "A promise's touch"),
                        text=_text(p.get("text"), "promise", 500),
-                       due_on=_date(p.get("due_on"), "due date") or datetime.date.today(),
+                       due_on=_date(p.get("due_on"), "due date") or clock.today(),
                        done_at=_moment(p.get("done_at"), "A promise's done time", naive_utc))
     for g in _list(c.get("gifts"), f"Contact {n}'s gifts"):
         g = _record(g, f"A gift of contact {n}")
@@ -346,7 +346,7 @@ def _restore_plans(uid, n, c, key, contact, member_ids, touch_ids):
     for g in _list(c.get("gestures"), f"Contact {n}'s gestures"):
         g = _record(g, f"A gesture of contact {n}")
         Gesture.create(user=uid, contact=contact, text=_text(g.get("text"), "gesture", 1000),
-                       due_on=_date(g.get("due_on"), "gesture date") or datetime.date.today(),
+                       due_on=_date(g.get("due_on"), "gesture date") or clock.today(),
                        status=_choice(g.get("status"), GESTURE_STATUSES, "gesture status", "planned"),
                        outcome=_text(g.get("outcome"), "outcome"),
                        done_at=_moment(g.get("done_at"), "A gesture's done time", naive_utc),
@@ -380,7 +380,7 @@ def download():
     body = json.dumps(build_backup(current_user), ensure_ascii=False, indent=1)
     audit("export", detail="json backup")
     response = Response(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="rapport-backup-{datetime.date.today()}.json"'
+    response.headers["Content-Disposition"] = f'attachment; filename="rapport-backup-{clock.today()}.json"'
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,6 +1,5 @@
 """A private calendar feed (ICS): birthdays, anniversaries, promise due dates, planned gestures and planned visits."""
 import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -32,13 +31,8 @@ def _all_day(uid, summary, day, stamp):
 
 
 def _wall_clock(user, moment):
-    """A naive wall-clock time of `user` as the feed writes it: in their zone once journal/clock.py has one
-    (clock.zone(user)), else floating (the phone's own local time)."""
-    zone = getattr(clock, "zone", None)
-    if zone is None:
-        return moment
-    found = zone(user)
-    return moment.replace(tzinfo=ZoneInfo(found) if isinstance(found, str) else found) if found else moment
+    """A naive wall-clock time of `user` placed in their time zone, so the phone shows it at the right hour."""
+    return moment.replace(tzinfo=clock.zone(user))
 
 
 def _visit(visit, name, stamp, user):
@@ -65,7 +59,10 @@ def build_calendar(user, today):
     cal.add("prodid", "-//Rapport//relationship journal//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Rapport")
-    stamp = datetime.datetime.now(datetime.timezone.utc)
+    # Dates are all-day (the same day anywhere); a planned visit with a time carries the user's zone (TZID and a
+    # VTIMEZONE, below), and the zone is named for the calendar apps that read it.
+    cal.add("x-wr-timezone", clock.zone(user).key)
+    stamp = clock.utc_now()
     names = {c.id: c.name for c in Contact.for_user(user, Contact.id, Contact.name)}
     members = {m.id: m.name for m in FamilyMember.for_user(user, FamilyMember.id, FamilyMember.name)}
     for d in ImportantDate.for_user(user).where(ImportantDate.month.is_null(False) & ImportantDate.day.is_null(False)):
@@ -89,6 +86,7 @@ def build_calendar(user, today):
                                    g.due_on, stamp))
     for v in PlannedVisit.open_for(user):
         cal.add_component(_visit(v, names.get(v.contact_id, ""), stamp, user))
+    cal.add_missing_timezones()
     return cal
 
 
@@ -98,7 +96,7 @@ def feed(token):
     user = User.by_calendar_token(token)
     if user is None:
         abort(404)
-    response = make_response(build_calendar(user, datetime.date.today()).to_ical())
+    response = make_response(build_calendar(user, clock.today(user)).to_ical())
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="rapport.ics"'
     response.headers["Cache-Control"] = "no-store"

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
+from . import clock
 from .db import db
 from .extensions import htmx
 from .gifts import repeat_message
@@ -48,7 +49,7 @@ def index():
     """The capture screen; `?contact=ID` preselects a person."""
     form = CaptureForm(formdata=None)
     form.uuid.data = str(uuid.uuid4())
-    form.promise_due.data = datetime.date.today() + datetime.timedelta(days=7)
+    form.promise_due.data = clock.today() + datetime.timedelta(days=7)
     preselected = as_id(request.args.get("contact"))
     form.contact_ids.data = [preselected] if preselected else []
     return render_capture(form)
@@ -113,7 +114,7 @@ def save():
         if from_outbox():
             return jsonify(errors=[e for errors in form.errors.values() for e in errors]), 422
         return render_capture(form, status=422)
-    now = datetime.datetime.now().replace(second=0, microsecond=0)
+    now = clock.now()
     try:
         with db.atomic():
             people = known + [Contact.create(user=current_user.id, name=name) for name in new]
@@ -126,7 +127,7 @@ def save():
                 Promise.create(user=current_user.id, contact=people[0], touch=touch,
                                text=form.promise_text.data, due_on=form.promise_due.data)
             if form.parsed_fact is not None:
-                people[0].add_fact(form.parsed_fact, datetime.date.today())
+                people[0].add_fact(form.parsed_fact, clock.today())
             if form.gift_idea.data:
                 for repeat in Gift.repeats(current_user, people[0].id, None, form.gift_idea.data):
                     flash(repeat_message(repeat, people[0], None) + " Noted anyway.", "warning")

@@ -1,8 +1,8 @@
 """The Contacts sheet's cells that hold several things, family and dates: one per line, written for people to read
 ("Léa (child, born 2017-12-03)", "anniversary 2010-06-12") and read back exactly by the CSV import."""
-import datetime
 import re
 
+from . import clock
 from .dates import ISO_PATTERN, DateProblem, partial_date, partial_date_from_iso
 from .models import DATE_KINDS, RELATIONS, ImportantDate, too_long
 
@@ -36,7 +36,7 @@ def read_family(text, problems, one_a_line=True, today=None):
 
     `one_a_line` is False for files from before the "dates" column, whose members were comma-separated and whose
     birthdays were ages ("Léa (child, 9)", "Tom (child, about 9)"), read as approximate birth years."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     if not one_a_line:
         parts = [(name.strip(), inside) for name, inside in _OLD_MEMBER.findall(text or "") if name.strip()]
     else:

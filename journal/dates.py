@@ -5,6 +5,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from . import clock
+
 MONTHS = [calendar.month_name[i] for i in range(1, 13)]
 MONTHS_SHORT = [calendar.month_abbr[i] for i in range(1, 13)]
 
@@ -65,7 +67,7 @@ def partial_date(day=None, month=None, year=None, approximate=False, require_day
         raise DateProblem("Give both the day and the month.", "month" if month is None else "day")
     if require_day and day is None:
         raise DateProblem("Choose the day and month.", "day")
-    last_year = (today or datetime.date.today()).year + YEARS_AHEAD
+    last_year = (today or clock.today()).year + YEARS_AHEAD
     if year is not None and not FIRST_YEAR <= year <= last_year:
         raise DateProblem(f"Use a year between {FIRST_YEAR} and {last_year}.", "year")
     if day is not None and day > days_in(month, year):

@@ -6,6 +6,7 @@ import uuid
 import click
 from flask.cli import with_appcontext
 
+from . import clock
 from .db import db
 from .migrate import analyze
 from .models import (Contact, ContactMethod, ContactTag, FamilyMember, Gesture, Gift, ImportantDate, Interest, Promise, Touch,
@@ -262,7 +263,7 @@ def demo_data_command(email, password, contacts, seed):
     else:
         user.set_password(password)
     # Dated relative to today so the journal looks alive; the same seed gives the same people and history.
-    people = generate(random.Random(seed), contacts, datetime.date.today())
+    people = generate(random.Random(seed), contacts, clock.today())
     written = write(user, people)
     click.echo(f"{email}: {written} contacts (seed {seed}).")
 

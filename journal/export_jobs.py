@@ -3,13 +3,12 @@
 A consumer writes the file (journal/tasks.py); the job's state is a Job row, so any web process can answer the
 progress poll, and its file waits in the jobs folder until it is downloaded or swept.
 """
-import datetime
 import os
 
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
-from . import job_files, tasks
+from . import clock, job_files, tasks
 from .exports import FORMATS, download_response, filters, selected_contacts
 from .models import Job
 from .web import as_id, render
@@ -29,7 +28,7 @@ def prepare():
     tag, q = filters(request.form)
     job = Job.create(user=current_user.id, kind="export", format=export_format, tag=tag, q=q,
                      total=selected_contacts(current_user, tag, q).count(), file=job_files.new_name(export_format),
-                     filename=DOWNLOAD_NAMES[export_format].format(day=datetime.date.today().isoformat()))
+                     filename=DOWNLOAD_NAMES[export_format].format(day=clock.today().isoformat()))
     tasks.export(job.id)
     # Read back: the task may have run already (immediate mode, or a quick consumer), and the page shows it as it is.
     return _progress(_owned(job.id))

@@ -14,6 +14,7 @@ from flask import Blueprint, after_this_request, request, send_file
 from flask_login import current_user, login_required
 from peewee import SQL, DateField, DateTimeField, fn
 
+from . import clock
 from .models import (GIFT_OCCASIONS, GIFT_STATUSES, PULSES, RELATIONS, TOUCH_KINDS, Contact, ContactMethod, ContactTag,
                      FamilyMember, Gesture, Gift, ImportantDate, Interest, PlannedVisit, Promise, Touch, TouchContact)
 from .audit import audit
@@ -339,7 +340,7 @@ def _csv_text(value):
 
 def stamp():
     """Today's date for file names."""
-    return datetime.date.today().isoformat()
+    return clock.today().isoformat()
 
 
 def _temp_file(suffix):
@@ -370,7 +371,7 @@ def index():
 def xlsx():
     """Everything (or the filtered people) as one workbook, a sheet per kind."""
     path = _temp_file(".xlsx")
-    write_xlsx(path, sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today()))
+    write_xlsx(path, sheet_rows(current_user, selected_contacts(current_user, *filters()), clock.today()))
     return download_response(path, f"rapport-{stamp()}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -381,7 +382,7 @@ def contacts_csv():
     """The Contacts sheet as CSV (also the import format)."""
     stream = io.StringIO()
     stream.write("\ufeff")
-    rows = (row for _, row in sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today(),
+    rows = (row for _, row in sheet_rows(current_user, selected_contacts(current_user, *filters()), clock.today(),
                                          sheets=["Contacts"]))
     write_csv(stream, SHEETS["Contacts"], rows)
     return download_response(io.BytesIO(stream.getvalue().encode("utf-8")), f"rapport-contacts-{stamp()}.csv",
@@ -393,7 +394,7 @@ def contacts_csv():
 def csv_zip():
     """One CSV per sheet, zipped; each sheet goes to its own temporary file as rows come (flat memory)."""
     path = _temp_file(".zip")
-    write_zip(path, sheet_rows(current_user, selected_contacts(current_user, *filters()), datetime.date.today()))
+    write_zip(path, sheet_rows(current_user, selected_contacts(current_user, *filters()), clock.today()))
     return download_response(path, f"rapport-{stamp()}.zip", "application/zip")
 
 

@@ -1,9 +1,9 @@
 """Gestures: planned extra-mile acts; a done gesture is logged as a touch."""
-import datetime
 
 from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user, login_required
 
+from . import clock
 from .extensions import htmx
 from .gift_forms import GestureDoneForm, GestureForm
 from .models import Contact, Gesture
@@ -45,7 +45,7 @@ def done(gesture_id):
     form = GestureDoneForm()
     if not form.validate():
         return _back(gesture.contact, done_form=form, done_gesture=gesture.id)
-    logged = gesture.complete(form.outcome.data or "", datetime.datetime.now().replace(second=0, microsecond=0))
+    logged = gesture.complete(form.outcome.data or "", clock.now())
     if logged is not None and not htmx:
         flash("Gesture done and logged as a touch.", "success")
     return _back(gesture.contact, also=("contact-touches",))

@@ -1,9 +1,9 @@
 """Gifts: ideas in one step, the status flow, no repeats, yearly spend and budgets."""
-import datetime
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from . import clock
 from .extensions import htmx
 from .gift_forms import GiftForm, GiftIdeaForm, recipient_choices
 from .models import GIFT_NEXT, GIFT_STATUSES, Contact, FamilyMember, Gift
@@ -85,7 +85,7 @@ def edit(gift_id):
     form.recipient.choices = recipient_choices(contact, _family(contact))
     if request.method == "GET":
         form.recipient.data = str(gift.family_member_id or "")
-    today = datetime.date.today()
+    today = clock.today()
     if form.validate_on_submit():
         member = _recipient(contact, form.recipient.data)
         old_status = gift.status
@@ -112,7 +112,7 @@ def move(gift_id):
     """Move a gift one step along its flow (idea → planned → bought → given)."""
     gift = get_owned_or_404(Gift, gift_id)
     target = request.form.get("to", "")
-    today = datetime.date.today()
+    today = clock.today()
     try:
         gift.move_to(target, today)
     except (ValueError, KeyError):
@@ -142,7 +142,7 @@ def delete(gift_id):
 @login_required
 def spend():
     """Yearly gift spend per contact and in total."""
-    year = request.args.get("year", type=int) or datetime.date.today().year
+    year = request.args.get("year", type=int) or clock.today().year
     year = min(max(year, 1900), 2200)
     return render(
         "gifts/spend.html",

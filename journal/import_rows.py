@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from . import checks, vcard_lines, vcards
+from . import checks, clock, vcard_lines, vcards
 from .contact_cells import read_dates, read_family
 from .dates import PartialDate
 from .db import db
@@ -179,7 +179,7 @@ def _write_step(rows, user, skip_duplicates):
             ImportantDate.create(user=user.id, contact=contact, kind=kind, label=label, year=when.year, month=when.month,
                                  day=when.day, year_approximate=when.approximate)
         if row.memo:
-            Touch.add_note(contact, row.memo)
+            Touch.add_note(contact, row.memo, at=clock.now(user))
         created += 1
     return created
 

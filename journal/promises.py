@@ -4,6 +4,7 @@ import datetime
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from . import clock
 from .extensions import htmx
 from .models import Contact, Promise
 from .once import create_once, earlier_result
@@ -48,7 +49,7 @@ def done(promise_id):
     """Mark a promise done now."""
     promise = get_owned_or_404(Promise, promise_id)
     if promise.done_at is None:
-        promise.done_at = datetime.datetime.now()
+        promise.done_at = clock.now()
         promise.save(only=[Promise.done_at])
     return _back(promise.contact)
 
@@ -70,7 +71,7 @@ def snooze(contact_id):
     contact = get_owned_or_404(Contact, contact_id)
     days = request.form.get("days", 7, type=int)
     days = min(max(days or 7, 1), 365)
-    contact.snoozed_until = datetime.date.today() + datetime.timedelta(days=days)
+    contact.snoozed_until = clock.today() + datetime.timedelta(days=days)
     contact.save(only=[Contact.snoozed_until])
     if not htmx:
         flash(f"{contact.name} snoozed for {days} days.", "info")

@@ -6,14 +6,13 @@ the instance folder, or Redis when HUEY_URL names one (several hosts then share 
 runs at once, inside the request that queues it (Huey's immediate mode); periodic tasks never run there.
 """
 import contextlib
-import datetime
 import logging
 import os
 
 from flask import has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
-from . import config, job_files
+from . import clock, config, job_files
 from .exports import FORMATS, selected_contacts, sheet_rows
 from .import_rows import ImportError_, check, is_vcard, read_file, write
 from .models import AuditEvent, ImportRow, Job, User, utcnow
@@ -91,7 +90,7 @@ def write_export(job_id):
     try:
         user = User.get_by_id(job.user_id)
         _, writer, sheets = FORMATS[job.format]
-        rows = sheet_rows(user, selected_contacts(user, job.tag, job.q), datetime.date.today(), sheets=sheets)
+        rows = sheet_rows(user, selected_contacts(user, job.tag, job.q), clock.today(user), sheets=sheets)
         writer(job_files.path(job.file), _counted(job, rows))
         job.finish()
     except Exception:  # the user must learn that it failed, not watch a bar that never moves

@@ -4,6 +4,7 @@ import calendar
 from flask import g, url_for
 from markupsafe import Markup
 
+from . import clock
 from .dates import MONTHS_SHORT, format_day
 from .extensions import htmx
 from .once import new_key
@@ -95,7 +96,7 @@ def page_url(endpoint, **values):
 def init_app(app):
     """Register the filters and globals."""
     app.jinja_env.filters.update(initials=initials, fold=fold, short_day=short_day, days_away=days_away,
-                                 long_day=format_day, device=device, visit_day=visit_day)
+                                 long_day=format_day, device=device, visit_day=visit_day, local=clock.local)
     app.jinja_env.globals.update(avatar=avatar, icon=icon, url_for=page_url,
                                  new_form_key=new_key, page_scripts=SCRIPTS)
 

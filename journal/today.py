@@ -4,6 +4,7 @@ import datetime
 from flask import Blueprint
 from flask_login import current_user, login_required
 
+from . import clock
 from .dates import format_day
 from .models import (PULSES, Contact, PlannedVisit, Promise, due_for_touch, due_promises, needing_attention, planned_gestures_due,
                      uncovered_dates, upcoming_dates)
@@ -59,7 +60,7 @@ PAGE_LOADERS = (_visits, _promises, _due, _dates, _gestures, _attention)
 
 def render_today(status=200):
     """Render Today, or the one section an htmx request targets (running only that section's queries)."""
-    today = datetime.date.today()
+    today = clock.today()
     context = {"section": "today", "today": today, "pulse_labels": dict(PULSES)}
     if htmx and htmx.target in SECTIONS:
         partial, load = SECTIONS[htmx.target]

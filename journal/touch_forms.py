@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from . import clock
 from .facts import parse_fact
 from .models import GIVE_ASK, PULSES, TOUCH_KINDS
 from .formkit import WallClockField
@@ -45,7 +46,7 @@ class TouchFields(FlaskForm):
 
     def validate_happened_at(self, field):
         """No touches in the far future."""
-        if field.data and field.data > datetime.datetime.now() + datetime.timedelta(days=1):
+        if field.data and field.data > clock.now() + datetime.timedelta(days=1):
             raise ValidationError("That time is in the future.")
 
     def validate_pulse(self, field):

@@ -1,9 +1,9 @@
 """Moments of touch after they are saved: the touch page, its recap, edit and delete (saving one is capture.py)."""
-import datetime
 
 from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user, login_required
 
+from . import clock
 from .db import db
 from .models import ContactMethod, Promise, Touch
 from .touch_forms import TouchForm
@@ -19,7 +19,7 @@ def _touch_context(touch):
     emails = ContactMethod.firsts([p.id for p in people])[1]
     return {
         "touch": touch, "people": people, "promises": promises, "recap": recap_text(touch, people, promises),
-        "recap_to": ",".join(emails[p.id].value for p in people if p.id in emails), "today": datetime.date.today(),
+        "recap_to": ",".join(emails[p.id].value for p in people if p.id in emails), "today": clock.today(),
     }
 
 

@@ -263,10 +263,13 @@ def test_rows_written_before_the_one_folding_are_found_as_typed(tmp_path, databa
     app = create_app({"SECRET_KEY": "x", "TESTING": True, "RATELIMIT_ENABLED": False, "DATABASE_URL": database_url})
     with app.app_context():
         migrate.upgrade(target="0012_repair_dates", backup_dir=str(tmp_path / "b"))
-        from journal.models import User
+        from journal.passwords import hash_password
 
-        uid = User.register("old@example.com", "old password 2026").id
         sql, p = db.execute_sql, db.param
+        # The user row as the schema of 0012 has it (User.register would write columns added later).
+        sql(f"""INSERT INTO "user" (email, password_hash, session_token, created_at)
+               VALUES ('old@example.com', {p}, 't', '2026-01-01')""", (hash_password("old password 2026"),))
+        uid = sql("""SELECT id FROM "user" WHERE email = 'old@example.com'""").fetchone()[0]
         sql(f"""INSERT INTO contact (id, user_id, name, sort_name, company, role, city, how_we_met, goals, challenges,
                how_to_help, ideas_to_give, feel_important, gift_budget_currency, created_at, updated_at)
                VALUES (1, {p}, 'Віталій Коваленко', 'віталіи коваленко', 'Київстар', '', '', '', '', '', '', '', '',

@@ -3,9 +3,9 @@ import datetime
 import secrets
 
 from flask_login import UserMixin
-from peewee import CharField, DateTimeField, ForeignKeyField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField
 
-from .. import passwords
+from .. import clock, passwords
 from ..db import OUTAGE_ERRORS, db, is_sqlite, outage
 from ..prepared import prepared
 from .base import BaseModel, digest, utcnow
@@ -20,6 +20,8 @@ class User(UserMixin, BaseModel):
     session_token = CharField(max_length=64, default=lambda: secrets.token_hex(16))
     created_at = DateTimeField(default=utcnow)
     calendar_token = CharField(max_length=64, null=True, unique=True)  # the ICS feed's secret, None when off
+    time_zone = CharField(max_length=64, default=clock.server_zone_name)  # IANA name: "today" and "now" follow it
+    time_zone_fixed = BooleanField(default=False)  # chosen by hand in Account: a login no longer follows the browser
 
     class Meta:
         table_name = "user"
@@ -52,10 +54,25 @@ class User(UserMixin, BaseModel):
         return cls.get_or_none(cls.email == email.strip().lower())
 
     @classmethod
-    def register(cls, email, password):
-        """Create a user with a hashed password."""
+    def register(cls, email, password, time_zone=None):
+        """Create a user with a hashed password, in `time_zone` (an IANA name; the server's zone when None)."""
+        zone = {"time_zone": time_zone} if time_zone is not None else {}
         with db.atomic():
-            return cls.create(email=email.strip().lower(), password_hash=passwords.hash_password(password))
+            return cls.create(email=email.strip().lower(), password_hash=passwords.hash_password(password), **zone)
+
+    def choose_time_zone(self, name):
+        """Set the time zone by hand (Account): from now on a login keeps it, whatever the browser says."""
+        self.time_zone, self.time_zone_fixed = name, True
+        self.save(only=[User.time_zone, User.time_zone_fixed])
+
+    def follow_browser_zone(self, name):
+        """At login, take the browser's zone when it is a valid one, differs, and the user has not chosen one by hand
+        (a trip abroad follows the phone; a deliberate choice sticks). True when it changed."""
+        if self.time_zone_fixed or not clock.valid_zone(name) or name == self.time_zone:
+            return False
+        self.time_zone = name
+        self.save(only=[User.time_zone])
+        return True
 
     @classmethod
     def authenticate(cls, email, password):

@@ -1,9 +1,9 @@
 """Touches: the moments of contact (a visit, a call...) and which people each one was with."""
-import datetime
 import uuid as uuidlib
 
 from peewee import Case, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
+from .. import clock
 from ..db import db
 from ..prepared import prepared
 from .base import utcnow
@@ -52,8 +52,8 @@ class Touch(OwnedModel):
 
     @classmethod
     def add_note(cls, contact, text, at=None):
-        """A note about one contact (an imported address book's), dated `at` (now, on the server's clock)."""
-        at = at or datetime.datetime.now().replace(microsecond=0)
+        """A note about one contact (an imported address book's), dated `at` (default: now, on the server's clock)."""
+        at = at or clock.now()
         touch = cls.create(user=contact.user_id, uuid=str(uuidlib.uuid4()), kind="note", note=text, happened_at=at)
         # Not a moment of contact: the contact's last touch stays (an import must not make everyone "touched today").
         TouchContact.create(user=contact.user_id, touch=touch, contact=contact, happened_at=at)

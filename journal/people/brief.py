@@ -11,6 +11,7 @@ from functools import cached_property
 
 from flask import flash, redirect, render_template, url_for
 
+from .. import clock
 from ..extensions import htmx
 from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
 from .. import visit_offers
@@ -236,7 +237,7 @@ class Brief:
 
 def render_brief(contact, status=200, edit=None, promise_form=None, gift_form=None, gesture_form=None, also=(), **forms):
     """Render the brief page, or the one section an htmx request targets (with the `also` sections out of band)."""
-    today = datetime.date.today()
+    today = clock.today()
     brief = Brief(contact, today)
     next_week = today + datetime.timedelta(days=7)
     if gift_form is None:

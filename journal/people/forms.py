@@ -1,12 +1,11 @@
 """Forms for people: the contact card, their world, family members and important dates."""
-import datetime
 import functools
 
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from .. import checks
+from .. import checks, clock
 from ..dates import MONTHS, DateProblem, PartialDate, occurrence_in, partial_date
 from ..formkit import choices as _choices
 from ..formkit import amount as _amount
@@ -168,7 +167,7 @@ class FamilyForm(PartialDateForm):
         self.interests.data = ", ".join(i.name for i in interests)
         self.fill_date(birthday)
         if birthday is not None and birthday.year_approximate and birthday.year:
-            self.age.data = birthday.partial.age_on(datetime.date.today())
+            self.age.data = birthday.partial.age_on(clock.today())
 
 
 class DateForm(PartialDateForm):

@@ -1,9 +1,9 @@
 """Views for people: the list, the brief, in-place edits, family and dates."""
-import datetime
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..audit import audit
 from ..db import db
 from ..extensions import htmx
@@ -23,7 +23,7 @@ LIST_PARTIALS = {"people-list": "people/_list.html", "more-people": "people/_row
 
 def _today():
     """Today's date (one place, so tests and views agree)."""
-    return datetime.date.today()
+    return clock.today()
 
 
 def _page_number():

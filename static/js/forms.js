@@ -69,6 +69,11 @@
     if (event.detail.elt && event.detail.elt.querySelectorAll) { updateCounters(event.detail.elt); }
   });
 
+  // ---- The browser's time zone goes with sign-up and login (the server ignores a name it does not know) ----
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-browser-zone]"), function (field) {
+    try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* no Intl: UTC */ }
+  });
+
   Rapport.updateCounters = updateCounters;
   updateCounters(document);
 })();
