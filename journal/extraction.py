@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import click
 
+from . import clock
 from . import note_words as words
 from .text import fold
 from .when import find_times, find_when
@@ -293,7 +294,7 @@ def _unique(items):
 def extract_command(today_text):
     """Read notes as JSON lines ({"note": "…"}) on stdin; print what each says as one JSON line (no database)."""
     try:
-        today = datetime.date.fromisoformat(today_text) if today_text else datetime.date.today()
+        today = datetime.date.fromisoformat(today_text) if today_text else clock.today()
     except ValueError:
         raise click.BadParameter("use a date as YYYY-MM-DD", param_hint="--today")
     for number, line in enumerate(sys.stdin, start=1):

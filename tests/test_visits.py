@@ -1,6 +1,7 @@
 """Planned visits (issue 18, item 4): planned by hand or from a note, shown on the brief, Today and the calendar feed,
 marked done by a touch only when the user says so; left out of every count of touches."""
 import datetime
+from zoneinfo import ZoneInfo
 import io
 import json
 import re
@@ -126,12 +127,17 @@ def test_calendar_feed_has_timed_and_all_day_visits(app, ada, client):
     done = make_visit(app, cid, day + 2 * DAY)
     with app.app_context():
         PlannedVisit.get_by_id(done).mark_done()
+    assert ada.post("/account/time-zone", data={"time_zone": "Asia/Tokyo"}).status_code == 302
     url = feed_url(ada)
-    events = [e for e in Calendar.from_ical(client.get(url).data).walk("VEVENT") if str(e["summary"]).startswith("Visit")]
+    ics = client.get(url).data
+    events = [e for e in Calendar.from_ical(ics).walk("VEVENT") if str(e["summary"]).startswith("Visit")]
     assert [str(e["summary"]) for e in events] == ["Visit: Zoë Martin", "Visit: Zoë Martin"]  # not the done one
     timed, all_day = events
-    assert timed.decoded("dtstart") == datetime.datetime.combine(day, datetime.time(10, 0))
-    assert timed.decoded("dtend") == datetime.datetime.combine(day, datetime.time(11, 0))
+    # 10:00 where the user lives: the phone shows it at 10:00 in Tokyo, whatever its own zone.
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert timed.decoded("dtstart") == datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=tokyo)
+    assert timed.decoded("dtend") == datetime.datetime.combine(day, datetime.time(11, 0), tzinfo=tokyo)
+    assert b"DTSTART;TZID=Asia/Tokyo:" in ics and b"BEGIN:VTIMEZONE" in ics
     assert str(timed["description"]) == "the new warehouse"
     assert all_day.decoded("dtstart") == day + DAY and all_day.decoded("dtend") == day + 2 * DAY
     again = [e for e in Calendar.from_ical(client.get(url).data).walk("VEVENT") if str(e["summary"]).startswith("Visit")]
