@@ -4,8 +4,9 @@ import datetime
 from flask import Blueprint
 from flask_login import current_user, login_required
 
+from . import clock
 from .dates import format_day
-from .models import (PULSES, Contact, Promise, due_for_touch, due_promises, needing_attention, planned_gestures_due,
+from .models import (PULSES, Contact, Finding, Promise, due_for_touch, due_promises, needing_attention, planned_gestures_due,
                      uncovered_dates, upcoming_dates)
 from .extensions import htmx
 from .web import render
@@ -47,21 +48,27 @@ def _attention(today):
     return {"dropped": dropped, "dropped_total": dropped_total, "not_asked": not_asked, "not_asked_total": not_asked_total}
 
 
+def _findings(today):
+    """What notes saved without their chips in sight said, waiting for Keep or Dismiss."""
+    rows = list(Finding.waiting(current_user, SHOWN + 1))
+    return {"findings": rows[:SHOWN], "findings_more": len(rows) > SHOWN}
+
+
 # Today's htmx targets: each element id, its partial, and the loader of that section's data alone.
 SECTIONS = {"today-promises": ("today/_promises.html", _promises), "today-due": ("today/_due.html", _due)}
-PAGE_LOADERS = (_promises, _due, _dates, _gestures, _attention)
+PAGE_LOADERS = (_findings, _promises, _due, _dates, _gestures, _attention)
 
 
 def render_today(status=200):
     """Render Today, or the one section an htmx request targets (running only that section's queries)."""
-    today = datetime.date.today()
+    today = clock.today()
     context = {"section": "today", "today": today, "pulse_labels": dict(PULSES)}
     if htmx and htmx.target in SECTIONS:
         partial, load = SECTIONS[htmx.target]
         return render(partial, status=status, **context, **load(today))
     for load in PAGE_LOADERS:
         context.update(load(today))
-    listed = ("promises", "due", "dropped", "not_asked", "dates", "gestures")
+    listed = ("findings", "promises", "due", "dropped", "not_asked", "dates", "gestures")
     # Anything listed belongs to a person: ask the database only when every list is empty.
     context["has_people"] = any(context[key] for key in listed) or Contact.for_user(current_user).exists()
     return render("today/index.html", status=status, today_label=format_day(today), **context)

@@ -2,6 +2,7 @@
 from .accounts import AuditEvent, User, UserSession
 from .base import BaseModel, folded_key, too_long, utcnow
 from .gestures import GESTURE_STATUSES, Gesture
+from .findings import FINDING_KINDS, Finding
 from .gifts import GIFT_NEXT, GIFT_OCCASIONS, GIFT_STATUSES, SPENT, Gift
 from .jobs import ImportRow, Job
 from .owned import OwnedModel
@@ -14,7 +15,7 @@ from .touches import GIVE_ASK, PULSES, TOUCH_KINDS, Touch, TouchContact
 
 __all__ = [
     "AuditEvent", "BaseModel", "Contact", "ContactMethod", "ContactTag", "DATE_KINDS", "FamilyMember",
-    "FormSubmission", "GESTURE_STATUSES", "GIFT_NEXT", "GIFT_OCCASIONS", "GIFT_STATUSES", "GIVE_ASK", "Gesture",
+    "FINDING_KINDS", "Finding", "FormSubmission", "GESTURE_STATUSES", "GIFT_NEXT", "GIFT_OCCASIONS", "GIFT_STATUSES", "GIVE_ASK", "Gesture",
     "Gift", "ImportantDate", "ImportRow", "Interest", "Job", "OwnedModel", "PULSES", "Promise", "RELATED",
     "RELATIONS", "RateLimit", "SPENT", "TOUCH_KINDS", "Touch", "TouchContact", "User", "UserSession", "due_for_touch",
     "due_promises", "folded_key", "needing_attention", "planned_gestures_due", "too_long", "uncovered_dates",
