@@ -12,11 +12,13 @@ from .rate_limits import RateLimit
 from .submissions import FormSubmission
 from .today import due_for_touch, due_promises, needing_attention, planned_gestures_due, uncovered_dates, upcoming_dates
 from .touches import GIVE_ASK, PULSES, TOUCH_KINDS, Touch, TouchContact
+from .visits import PlannedVisit
 
 __all__ = [
     "AuditEvent", "BaseModel", "Contact", "ContactMethod", "ContactTag", "DATE_KINDS", "FamilyMember",
-    "FINDING_KINDS", "Finding", "FormSubmission", "GESTURE_STATUSES", "GIFT_NEXT", "GIFT_OCCASIONS", "GIFT_STATUSES", "GIVE_ASK", "Gesture",
-    "Gift", "ImportantDate", "ImportRow", "Interest", "Job", "OwnedModel", "PULSES", "Promise", "RELATED",
+    "FINDING_KINDS", "Finding", "FormSubmission", "GESTURE_STATUSES", "GIFT_NEXT", "GIFT_OCCASIONS", "GIFT_STATUSES",
+    "GIVE_ASK", "Gesture", "Gift", "ImportantDate", "ImportRow", "Interest", "Job", "OwnedModel", "PULSES",
+    "PlannedVisit", "Promise", "RELATED",
     "RELATIONS", "RateLimit", "SPENT", "TOUCH_KINDS", "Touch", "TouchContact", "User", "UserSession", "due_for_touch",
     "due_promises", "folded_key", "needing_attention", "planned_gestures_due", "too_long", "uncovered_dates",
     "upcoming_dates", "utcnow",
