@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import extraction
 from .dates import MONTHS_SHORT
-from .models import RELATIONS, Contact, FamilyMember, Gift, Promise
+from .models import RELATIONS, Contact, FamilyMember, Gift, PlannedVisit, Promise
 from .text import fold, split_list
 
 KINDS = ("promise", "family", "interest", "gift", "meeting")
@@ -284,8 +284,6 @@ def store(contact, touch, kind, payload, today):
         Gift.create(user=contact.user_id, contact=contact, description=payload["text"])
         return warnings
     elif kind == "meeting":
-        from .models import PlannedVisit
-
         at = datetime.time.fromisoformat(payload["time"]) if payload.get("time") else None
         PlannedVisit.plan(contact, datetime.date.fromisoformat(payload["date"]), at=at, source_touch=touch)
     return []

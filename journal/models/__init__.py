@@ -1,8 +1,8 @@
 """peewee models, one module per feature. Every row belongs to one user; queries live here as model methods."""
 from .accounts import AuditEvent, User, UserSession
 from .base import BaseModel, folded_key, too_long, utcnow
-from .gestures import GESTURE_STATUSES, Gesture
 from .findings import FINDING_KINDS, Finding
+from .gestures import GESTURE_STATUSES, Gesture
 from .gifts import GIFT_NEXT, GIFT_OCCASIONS, GIFT_STATUSES, SPENT, Gift
 from .jobs import ImportRow, Job
 from .owned import OwnedModel
