@@ -15,7 +15,8 @@ from .dates import naive_utc, partial_date, wall_clock
 from .db import db
 from .models import (DATE_KINDS, GESTURE_STATUSES, GIFT_OCCASIONS, GIFT_STATUSES, GIVE_ASK, PULSES, RELATIONS,
                      TOUCH_KINDS, Contact, ContactMethod, ContactTag, FamilyMember, Gesture, Gift, ImportantDate,
-                     Interest, Promise, Touch, TouchContact)
+                     Interest, PlannedVisit, Promise, Touch, TouchContact)
+from .models.visits import NOTE_LENGTH as VISIT_NOTE_LENGTH
 from .text import typed
 from .web import render
 
@@ -57,6 +58,7 @@ def build_backup(user):
     promises = by_contact(Promise.for_user(user).order_by(Promise.id))
     gifts = by_contact(Gift.for_user(user).order_by(Gift.id))
     gestures = by_contact(Gesture.for_user(user).order_by(Gesture.id))
+    visits = by_contact(PlannedVisit.for_user(user).order_by(PlannedVisit.id))
     contacts = []
     for c in Contact.for_user(user).order_by(Contact.id):
         member_dates = {d.family_member_id: d for d in dates.get(c.id, []) if d.family_member_id and d.kind == "birthday"}
@@ -80,6 +82,9 @@ def build_backup(user):
                        "notes": g.notes, "date": _iso(g.date)} for g in gifts.get(c.id, [])],
             "gestures": [{"text": g.text, "due_on": _iso(g.due_on), "status": g.status, "outcome": g.outcome,
                           "done_at": _iso(g.done_at), "touch": g.touch_id} for g in gestures.get(c.id, [])],
+            "planned_visits": [{"on": _iso(v.on), "at": v.at.strftime("%H:%M") if v.at else None, "note": v.note,
+                                "source_touch": v.source_touch_id, "done_touch": v.done_touch_id,
+                                "done_at": _iso(v.done_at)} for v in visits.get(c.id, [])],
         })
     links = {}
     for touch_id, contact_id in TouchContact.for_user(user, TouchContact.touch, TouchContact.contact).tuples():
@@ -138,6 +143,21 @@ def _date(value, what):
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise RestoreError(f"{what} is not a date: {_shown(value)}.")
+
+
+def _time(value, what):
+    """A time of day as "HH:MM" (or None)."""
+    if value in (None, ""):
+        return None
+    try:
+        if not isinstance(value, str) or len(value) > 8:
+            raise ValueError
+        read = datetime.time.fromisoformat(value)
+        if read.tzinfo is not None:  # a wall-clock time, as the form takes it: never an offset
+            raise ValueError
+        return read.replace(second=0, microsecond=0)
+    except ValueError:
+        raise RestoreError(f"{what} is not a time of day: {_shown(value)}.")
 
 
 def _moment(value, what, read):
@@ -302,7 +322,7 @@ def _tag_list(value, what):
 
 
 def _restore_plans(uid, n, c, key, contact, member_ids, touch_ids):
-    """Write contact `n`'s promises, gifts and gestures (after the touches they may point to)."""
+    """Write contact `n`'s promises, gifts, gestures and planned visits (after the touches they may point to)."""
     def touch(value, what):
         """The restored touch an item points to, or None."""
         return touch_ids.get(_key(value, what))
@@ -331,6 +351,16 @@ def _restore_plans(uid, n, c, key, contact, member_ids, touch_ids):
                        outcome=_text(g.get("outcome"), "outcome"),
                        done_at=_moment(g.get("done_at"), "A gesture's done time", naive_utc),
                        touch=touch(g.get("touch"), "A gesture's touch"))
+    for v in _list(c.get("planned_visits"), f"Contact {n}'s planned visits"):
+        v = _record(v, f"A planned visit of contact {n}")
+        on = _date(v.get("on"), f"A planned visit's day (contact {n})")
+        if on is None:
+            raise RestoreError(f"A planned visit of contact {n} has no day.")
+        PlannedVisit.create(user=uid, contact=contact, on=on, at=_time(v.get("at"), "A planned visit's time"),
+                            note=_text(v.get("note"), "A planned visit's note", VISIT_NOTE_LENGTH),
+                            source_touch=touch(v.get("source_touch"), "A planned visit's touch"),
+                            done_touch=touch(v.get("done_touch"), "A planned visit's touch"),
+                            done_at=_moment(v.get("done_at"), "A planned visit's done time", naive_utc))
 
 
 def _add_date(uid, contact_id, member_id, d, what):

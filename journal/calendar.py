@@ -1,11 +1,13 @@
-"""A private calendar feed (ICS): birthdays, anniversaries, promise due dates and planned gestures."""
+"""A private calendar feed (ICS): birthdays, anniversaries, promise due dates, planned gestures and planned visits."""
 import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
 from icalendar import Calendar, Event
 
-from .models import Contact, FamilyMember, Gesture, ImportantDate, Promise, User
+from . import clock
+from .models import Contact, FamilyMember, Gesture, ImportantDate, PlannedVisit, Promise, User
 
 bp = Blueprint("calendar", __name__)
 
@@ -26,6 +28,34 @@ def _all_day(uid, summary, day, stamp):
     event.add("summary", summary)
     event.add("dtstart", day)
     event.add("dtend", day + datetime.timedelta(days=1))
+    return event
+
+
+def _wall_clock(user, moment):
+    """A naive wall-clock time of `user` as the feed writes it: in their zone once journal/clock.py has one
+    (clock.zone(user)), else floating (the phone's own local time)."""
+    zone = getattr(clock, "zone", None)
+    if zone is None:
+        return moment
+    found = zone(user)
+    return moment.replace(tzinfo=ZoneInfo(found) if isinstance(found, str) else found) if found else moment
+
+
+def _visit(visit, name, stamp, user):
+    """A planned visit's event: an hour from its time, or all day when it has none."""
+    summary = f"Visit: {name}"
+    if visit.at is None:
+        event = _all_day(f"visit-{visit.id}", summary, visit.on, stamp)
+    else:
+        start = _wall_clock(user, datetime.datetime.combine(visit.on, visit.at))
+        event = Event()
+        event.add("uid", f"visit-{visit.id}@rapport")
+        event.add("dtstamp", stamp)
+        event.add("summary", summary)
+        event.add("dtstart", start)
+        event.add("dtend", start + datetime.timedelta(hours=1))
+    if visit.note:
+        event.add("description", visit.note)
     return event
 
 
@@ -57,6 +87,8 @@ def build_calendar(user, today):
     for g in Gesture.for_user(user).where(Gesture.status == "planned"):
         cal.add_component(_all_day(f"gesture-{g.id}", f"Extra mile for {names.get(g.contact_id, '')}: {g.text}",
                                    g.due_on, stamp))
+    for v in PlannedVisit.open_for(user):
+        cal.add_component(_visit(v, names.get(v.contact_id, ""), stamp, user))
     return cal
 
 

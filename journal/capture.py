@@ -15,6 +15,7 @@ from .extensions import htmx
 from .gifts import repeat_message
 from .models import RELATIONS, Contact, Finding, Gift, Promise, Touch
 from .touch_forms import CaptureForm
+from .visit_offers import offer_after_capture
 from .web import as_id, from_outbox, render
 
 bp = Blueprint("capture", __name__)
@@ -184,6 +185,7 @@ def save():
     if not from_outbox():
         for warning in warnings:
             flash(warning, "warning")
+    offer_after_capture(touch, people)
     return _saved_response(touch, people[0].id, created=True)
 
 

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from peewee import SQL, DateField, DateTimeField, fn
 
 from .models import (GIFT_OCCASIONS, GIFT_STATUSES, PULSES, RELATIONS, TOUCH_KINDS, Contact, ContactMethod, ContactTag,
-                     FamilyMember, Gesture, Gift, ImportantDate, Interest, Promise, Touch, TouchContact)
+                     FamilyMember, Gesture, Gift, ImportantDate, Interest, PlannedVisit, Promise, Touch, TouchContact)
 from .audit import audit
 from .contact_cells import dates_cell, family_cell
 from .dates import PartialDate
@@ -61,16 +61,18 @@ SHEETS = {
     "Promises": ["contact id", "contact", "promise", "due", "done", "status"],
     "Gifts": ["contact id", "contact", "for", "gift", "status", "occasion", "price", "currency", "date", "link", "notes"],
     "Gestures": ["contact id", "contact", "gesture", "due", "status", "outcome", "done"],
+    "Planned visits": ["contact id", "contact", "day", "time", "about", "status", "done"],
 }
 WIDTHS = {"id": 8, "contact id": 10, "touch id": 10, "name": 28, "contact": 28, "company": 24, "role": 20, "city": 16,
           "for": 24, "with": 30, "whose": 24, "relation": 18, "label": 24, "next date is": 28, "tags": 24, "note": 60,
           "notes": 40, "family": 36, "dates": 36, "gesture": 40, "promise": 36, "gift": 30, "interests": 28,
-          "how we met": 30, "goals": 36, "challenges": 36, "how I can help": 36, "ideas to give": 36,
+          "how we met": 30, "about": 36, "goals": 36, "challenges": 36, "how I can help": 36, "ideas to give": 36,
           "what makes them feel important": 36, "link": 30}
 # The XLSX columns holding dates and date-times, by sheet (each gets its format; sheet_rows never mixes them).
 DATES = {"Contacts": {"next important date"}, "Family": {"birthday"}, "Dates": {"next"}, "Promises": {"due"},
-         "Gifts": {"date"}, "Gestures": {"due"}}
-MOMENTS = {"Contacts": {"last touch"}, "Touches": {"when"}, "Promises": {"done"}, "Gestures": {"done"}}
+         "Gifts": {"date"}, "Gestures": {"due"}, "Planned visits": {"day"}}
+MOMENTS = {"Contacts": {"last touch"}, "Touches": {"when"}, "Promises": {"done"}, "Gestures": {"done"},
+           "Planned visits": {"done"}}
 # Text typed into a box of several lines (and phones, emails, family, dates: one a line), wrapped in the XLSX.
 WRAPPED = {"phones", "emails", "family", "dates", "how we met", "goals", "challenges", "how I can help", "ideas to give",
            "what makes them feel important", "note", "notes", "gesture", "outcome"}
@@ -149,6 +151,18 @@ def sheet_rows(user, contacts, today, sheets=tuple(SHEETS)):
                                 float(g.price) if g.price is not None else None, g.currency, g.date, g.link, g.notes]
             for g in by["gestures"].get(cid, ()):
                 yield "Gestures", [cid, name, g.text, g.due_on, g.status, g.outcome, g.done_at]
+            for v in by["visits"].get(cid, ()):
+                yield "Planned visits", [cid, name, v.on, _clock_time(v.at), v.note, "done" if v.done_at else "planned",
+                                         v.done_at]
+
+
+def _clock_time(value):
+    """A planned visit's time as the sheet shows it ("10:00", text: a time alone is no date), or None."""
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite's stored text, read straight from the cursor
+        value = datetime.time.fromisoformat(value)
+    return value.strftime("%H:%M")
 
 
 def _whole_date(partial):
@@ -242,7 +256,7 @@ def _grouped(user, ids, wanted):
     people = {c.id: c for c in _fetch(Contact.for_user(user, *person).where(Contact.id.in_(chunk)), person)}
     by = {"people": [people[cid] for cid in ids], "phones": {}, "emails": {}, "tags": {}, "family": {},
           "interests": {}, "dates": {}, "birthdays": {}, "open_promises": {}, "touches": {}, "touch_people": {},
-          "promises": {}, "gifts": {}, "gestures": {}}
+          "promises": {}, "gifts": {}, "gestures": {}, "visits": {}}
     if "Contacts" in wanted:
         methods = list(rows(ContactMethod, ContactMethod.kind, ContactMethod.label, ContactMethod.value,
                             order=[ContactMethod.position]))
@@ -285,6 +299,9 @@ def _grouped(user, ids, wanted):
     if "Gestures" in wanted:
         by["gestures"] = group(rows(Gesture, Gesture.text, Gesture.due_on, Gesture.status, Gesture.outcome,
                                     Gesture.done_at, order=[Gesture.due_on]))
+    if "Planned visits" in wanted:
+        by["visits"] = group(rows(PlannedVisit, PlannedVisit.on, PlannedVisit.at, PlannedVisit.note,
+                                  PlannedVisit.done_at, order=[PlannedVisit.on, PlannedVisit.id]))
     return by
 
 

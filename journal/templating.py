@@ -1,4 +1,6 @@
 """Jinja filters and globals shared by all templates."""
+import calendar
+
 from flask import g, url_for
 from markupsafe import Markup
 
@@ -29,6 +31,12 @@ def short_day(day, today=None):
     if today is not None and day.year != today.year:
         text += f" {day.year}"
     return text
+
+
+def visit_day(visit, today=None):
+    """A planned visit's day as the brief says it: 'Wed 15 Apr', with the time when set ('Wed 15 Apr, 10:00')."""
+    text = f"{calendar.day_abbr[visit.on.weekday()]} {short_day(visit.on, today)}"
+    return text + (f", {visit.at.strftime('%H:%M')}" if visit.at else "")
 
 
 BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("FxiOS", "Firefox"), ("CriOS", "Chrome"), ("Chrome/", "Chrome"),
@@ -87,7 +95,7 @@ def page_url(endpoint, **values):
 def init_app(app):
     """Register the filters and globals."""
     app.jinja_env.filters.update(initials=initials, fold=fold, short_day=short_day, days_away=days_away,
-                                 long_day=format_day, device=device)
+                                 long_day=format_day, device=device, visit_day=visit_day)
     app.jinja_env.globals.update(avatar=avatar, icon=icon, url_for=page_url,
                                  new_form_key=new_key, page_scripts=SCRIPTS)
 

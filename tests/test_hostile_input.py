@@ -9,7 +9,7 @@ import json
 import pytest
 from helpers import FORM_FIELDS, add_contact, add_family, capture, prepare_export, until_export_ready
 
-from journal.models import FamilyMember, Gesture, Gift, ImportantDate, Promise, Touch
+from journal.models import FamilyMember, Gesture, Gift, ImportantDate, PlannedVisit, Promise, Touch
 
 HOSTILE = [
     "\x00", "a\x00b", "zo\x01\x02e\x1b[2J\x7f", "\u0085\u2028\ufeff", "\ud7ff\U0010ffff",
@@ -35,12 +35,14 @@ def ids(app, ada):
     capture(ada, [cid], note="Talked about the warehouse.", promise_text="send it", promise_due="2026-12-01",
             gift_idea="book")
     ada.post(f"/people/{cid}/gestures", data={"text": "Call", "due_on": "2026-12-03"})
+    ada.post(f"/people/{cid}/visits", data={"visit_on": "2099-12-04", "visit_at": "10:00", "visit_note": "the warehouse"})
     _, job_id = prepare_export(ada, format="xlsx")
     until_export_ready(ada, job_id)
     with app.app_context():
         return {"contact_id": cid, "member_id": FamilyMember.get().id,
                 "date_id": ImportantDate.get(ImportantDate.kind == "anniversary").id, "touch_id": Touch.get().id,
                 "promise_id": Promise.get().id, "gift_id": Gift.get().id, "gesture_id": Gesture.get().id,
+                "visit_id": PlannedVisit.get().id,
                 "job_id": job_id, "token": "not-a-token", "filename": "css/app.css"}
 
 

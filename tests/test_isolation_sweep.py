@@ -5,7 +5,7 @@ import json
 from helpers import add_contact, add_family, capture, prepare_export, until_export_ready
 
 from journal.db import db
-from journal.models import FamilyMember, Finding, Gesture, Gift, ImportantDate, Promise, Touch
+from journal.models import FamilyMember, Finding, Gesture, Gift, ImportantDate, PlannedVisit, Promise, Touch
 
 # A form that fills every field any of the routes reads, so a missing owner check cannot hide
 # behind a validation error.
@@ -16,6 +16,7 @@ PAYLOAD = {
     "kind": "custom", "label": "x", "text": "x", "due_on": "2026-12-01", "description": "x", "recipient": "",
     "status": "given", "occasion": "other", "price": "1", "currency": "EUR", "link": "", "date": "2026-01-01",
     "outcome": "x", "to": "planned", "note": "x", "happened_at": "2026-01-01T10:00", "days": "7",
+    "visit_on": "2099-12-01", "visit_at": "10:00", "visit_note": "x",
 }
 SKIP = {"static", "calendar.feed"}  # files; the feed is keyed by a secret token, tested in test_account_data
 
@@ -32,6 +33,7 @@ def test_every_id_route_refuses_another_users_ids(app, ada, bob):
     ada.post(f"/people/{cid}/dates", data={"kind": "anniversary", "label": "", "day": "1", "month": "4"})
     capture(ada, [cid], note="private", promise_text="send it", promise_due="2026-12-01", gift_idea="book")
     ada.post(f"/people/{cid}/gestures", data={"text": "Call", "due_on": "2026-12-03"})
+    ada.post(f"/people/{cid}/visits", data={"visit_on": "2099-12-04", "visit_at": "10:00", "visit_note": "the warehouse"})
     bobs_contact = add_contact(bob, name="Bob's own client", phones="", emails="")
     _, job_id = prepare_export(ada, format="xlsx")  # an export prepared in the background
     until_export_ready(ada, job_id)
@@ -47,6 +49,7 @@ def test_every_id_route_refuses_another_users_ids(app, ada, bob):
             "promise_id": Promise.get().id,
             "gift_id": Gift.get().id,
             "gesture_id": Gesture.get().id,
+            "visit_id": PlannedVisit.get().id,
             "job_id": job_id,
         }
         before = snapshot()

@@ -20,6 +20,7 @@ BRIEF_OWN = {
     "contact-promises": 2,  # open promises, the kept rate
     "contact-gifts": 7,     # gifts, this year's spend, and the family for the recipients (five related kinds)
     "contact-gestures": 1,  # planned gestures
+    "contact-visits": 1,    # open planned visits
 }
 TODAY_OWN = {"today-promises": 2, "today-due": 1}
 
@@ -81,7 +82,8 @@ def test_the_whole_brief_is_the_sum_of_its_sections_at_most(ada, journal):
     """The page reads each kind of data once, however many sections show it."""
     status, sql, html = counted(ada, f"/people/{journal}")
     assert status == 200 and all(f'id="{target}"' in html for target in BRIEF_OWN)
-    assert len(sql) <= 2 + 5 + 1 + 2 + 2 + 2 + 1 + 1, "\n".join(sql)  # related, balance, touches, promises, gifts, gestures
+    # related, balance, touches, promises, gifts, gestures, planned visits
+    assert len(sql) <= 2 + 5 + 1 + 2 + 2 + 2 + 1 + 1 + 1, "\n".join(sql)
 
 
 @pytest.mark.parametrize("target", sorted(TODAY_OWN))

@@ -71,6 +71,11 @@ class PlannedVisit(OwnedModel):
             return same_day
 
     @classmethod
+    def open_with(cls, contact):
+        """The contact's open planned visits, soonest first (the brief's one query)."""
+        return list(cls.open_for(contact.user_id).where(cls.contact == contact))
+
+    @classmethod
     def next_for(cls, contact, today=None):
         """The contact's next open planned visit today (the user's) or later, or None (for the brief)."""
         today = today or clock.today()
@@ -94,8 +99,9 @@ class PlannedVisit(OwnedModel):
             return []
         return list(cls.open_for(user).where(cls.contact.in_(list(contact_ids)) & (cls.on <= day)))
 
-    def mark_done(self, touch):
-        """Mark this visit done by `touch` (a touch with the same contact); False when it was already done."""
+    def mark_done(self, touch=None):
+        """Mark this visit done, by `touch` (a touch with the same contact) when one is named; False when it was
+        already done."""
         when = utcnow()
         claimed = (PlannedVisit.update(done_touch=touch, done_at=when)
                    .where((PlannedVisit.id == self.id) & PlannedVisit.done_at.is_null()).execute())

@@ -13,14 +13,17 @@ from flask import flash, redirect, render_template, url_for
 
 from ..extensions import htmx
 from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
-from ..models import RELATIONS, Gesture, Gift, Promise, Touch
+from .. import visit_offers
+from ..models import RELATIONS, Gesture, Gift, PlannedVisit, Promise, Touch
 from ..touch_forms import PromiseForm
+from ..visit_forms import VisitForm
 from ..web import render
 from .forms import WORLD_QUESTIONS
 
 # The brief's sections: each element id and the partial that fills it.
 BRIEF_PARTIALS = {
     "contact-card": "people/_card.html",
+    "contact-visits": "people/_visits.html",
     "contact-dates": "people/_dates.html",
     "contact-family": "people/_family.html",
     "contact-world": "people/_world.html",
@@ -200,6 +203,32 @@ class Brief:
         return Gift.spend(self.contact.user_id, self.today.year, contact=self.contact.id)
 
     @cached_property
+    def planned_visits(self):
+        """The open planned visits with the contact, soonest first."""
+        return PlannedVisit.open_with(self.contact)
+
+    @cached_property
+    def visit_offers(self):
+        """{planned visit id: touch id}: the visits a capture in this session offered to mark done with its touch."""
+        return visit_offers.offers()
+
+    @property
+    def next_visit(self):
+        """The next open planned visit today or later (one waiting for a "done?" after a capture aside), or None."""
+        return next((v for v in self.planned_visits if v.on >= self.today and v.id not in self.visit_offers), None)
+
+    @property
+    def later_visits(self):
+        """The open planned visits after the next one."""
+        upcoming = [v for v in self.planned_visits if v.on >= self.today and v.id not in self.visit_offers]
+        return upcoming[1:]
+
+    @property
+    def visits_to_close(self):
+        """Open planned visits offered after a capture, or whose day has passed: each asks "done?"."""
+        return [v for v in self.planned_visits if v.id in self.visit_offers or v.on < self.today]
+
+    @cached_property
     def gestures(self):
         """The planned gestures for the contact, soonest due first."""
         return Gesture.planned_for(self.contact.user_id, self.contact.id)
@@ -224,6 +253,7 @@ def render_brief(contact, status=200, edit=None, promise_form=None, gift_form=No
         promise_form=promise_form or PromiseForm(formdata=None, due_on=next_week),
         gift_form=gift_form,
         gesture_form=gesture_form or GestureForm(formdata=None, due_on=next_week),
+        visit_form=forms.pop("visit_form", None) or VisitForm(formdata=None),
         gesture_prompts=gesture_prompts(contact),
         done_form=forms.pop("done_form", None) or GestureDoneForm(formdata=None),
         done_gesture=forms.pop("done_gesture", None),
