@@ -46,6 +46,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python tests/bench/export.py
 	$(BIN)/python tests/bench/pageweight.py
 	$(BIN)/python tests/bench/vcards.py
+	$(BIN)/python tests/bench/extraction.py
 
 # Load test (docs/benchmarks.md): locust is installed here only, never by `make test`.
 .PHONY: loadtest

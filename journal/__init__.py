@@ -36,8 +36,8 @@ def create_app(test_config=None):
     limiter.init_app(app)
     templating.init_app(app)
 
-    from . import (auth, backup, calendar, capture, export_jobs, exports, findings, gestures, gifts, imports, ops,
-                   people, promises, pwa, search, tasks, today, touches, visits)
+    from . import (auth, backup, calendar, capture, export_jobs, exports, extraction, findings, gestures, gifts, imports,
+                   ops, people, promises, pwa, search, tasks, today, touches, visits)
 
     app.session_interface = auth.SessionCookie()
     for blueprint in (ops.bp, auth.bp, today.bp, people.bp, search.bp, capture.bp, findings.bp, touches.bp,
@@ -48,4 +48,5 @@ def create_app(test_config=None):
     pwa.init_app(app)
     tasks.init_app(app)
     search.init_app(app)
+    extraction.init_app(app)
     return app
