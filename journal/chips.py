@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import extraction
+from .note_words import RELATIONS as RELATION_WORDS  # the words a note uses for a relation: "daughter" → child
 from .dates import MONTHS_SHORT
 from .models import RELATIONS, Contact, FamilyMember, Gift, PlannedVisit, Promise
 from .text import fold, split_list
@@ -26,15 +27,6 @@ TEXT_LIMITS = {"promise": 500, "interest": 60, "gift": 300}  # as the fields of 
 NAME_LIMIT = 200
 INTEREST_LIMIT = 60
 MOST = 40  # chips read from one form, at most
-# Words a note uses for a relation, to say "Léa (daughter)" rather than "Léa (child)".
-RELATION_WORDS = {
-    "daughter": "child", "son": "child", "child": "child", "kid": "child", "stepdaughter": "child",
-    "stepson": "child", "tochter": "child", "sohn": "child", "kind": "child",
-    "wife": "partner", "husband": "partner", "partner": "partner", "spouse": "partner", "girlfriend": "partner",
-    "boyfriend": "partner", "frau": "partner", "mann": "partner", "partnerin": "partner",
-    "mother": "parent", "father": "parent", "mum": "parent", "mom": "parent", "dad": "parent", "mutter": "parent",
-    "vater": "parent", "brother": "sibling", "sister": "sibling", "bruder": "sibling", "schwester": "sibling",
-}
 _CHIP_KEY = re.compile(r"^chip-(\d{1,3})-key$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -145,7 +137,7 @@ def read(found, owners):
 
 def relation_word(relation, sentence):
     """The word the sentence uses for this relation ("daughter"), or ""."""
-    for word in re.findall(r"\w+", fold(sentence or "")):
+    for word in re.findall(r"[\w-]+", (sentence or "").lower()):
         if RELATION_WORDS.get(word) == relation:
             return word
     return ""
