@@ -8,11 +8,12 @@ from flask import Blueprint, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
+from . import chips as found_chips
 from . import clock
 from .db import db
 from .extensions import htmx
 from .gifts import repeat_message
-from .models import Contact, Gift, Promise, Touch
+from .models import RELATIONS, Contact, Finding, Gift, Promise, Touch
 from .touch_forms import CaptureForm
 from .visit_offers import offer_after_capture
 from .web import as_id, from_outbox, render
@@ -24,23 +25,35 @@ def chosen_people(form):
     """The people a capture form names: the user's own contacts (by id) and new names."""
     ids = [i for i in (form.contact_ids.data or []) if isinstance(i, int) and as_id(i)]
     found = Contact.owned_many(current_user, ids)
-    # In the order they were chosen: the first one gets the promise, the fact and the gift idea.
+    # In the order they were chosen: the first one gets the promise, the gift idea and, by default, the chips.
     known = [found[i] for i in dict.fromkeys(ids) if i in found]
     return known, list(form.new_contacts.data or [])
 
 
-def render_capture(form, status=200):
-    """Render the capture page (or its form fragment for htmx)."""
+def visit_day(form):
+    """The day the capture's dates resolve against: the touch's, or today."""
+    return (form.happened_at.data or clock.now()).date()
+
+
+def render_capture(form, status=200, chips=(), found_for=""):
+    """Render the capture page (or its form fragment for htmx), with the note's chips when there are some."""
     known, new = chosen_people(form)
     return render(
         "capture/index.html",
-        partials={"capture-form": "capture/_form.html"},
+        partials={"capture-form": "capture/_form.html", "found": "capture/_found.html"},
         status=status,
         section="capture",
         form=form,
         chosen=known,
         chosen_new=new,
+        **_found_context(form, chips, found_for, found_chips.owners_of(known, new)),
     )
+
+
+def _found_context(form, chips, found_for, owners):
+    """What capture/_found.html needs besides the form."""
+    return {"chips": chips, "found_for": found_for, "owners": owners, "relations": RELATIONS,
+            "visit_day": visit_day(form)}
 
 
 @bp.route("/capture")
@@ -53,6 +66,19 @@ def index():
     preselected = as_id(request.args.get("contact"))
     form.contact_ids.data = [preselected] if preselected else []
     return render_capture(form)
+
+
+@bp.route("/capture/found", methods=["POST"])
+@login_required
+def found():
+    """The chips of the note being typed (htmx, as the note, the people or the time change), keeping what the user
+    did to the chips already shown."""
+    form = CaptureForm()
+    note = form.note.data or ""
+    known, new = chosen_people(form)
+    owners = found_chips.owners_of(known, new)
+    chips = found_chips.chips_for(current_user, note, visit_day(form), owners, found_chips.submitted(request.form))
+    return render("capture/_found.html", **_found_context(form, chips, found_chips.digest(note), owners))
 
 
 @bp.route("/capture/contacts")
@@ -91,7 +117,8 @@ def _saved_response(touch, contact_id, created):
 @bp.route("/touches", methods=["POST"])
 @login_required
 def save():
-    """Save a quick capture: the touch, new people, a promise and a fact, all or nothing."""
+    """Save a quick capture: the touch, new people, a promise, a gift idea and the note's chips that are on, all or
+    nothing; what the note says that nobody saw as chips waits on Today as findings."""
     form = CaptureForm()
     # A retry of a capture that already reached us answers as if it had just succeeded. The same id
     # with other content is a new capture that reused a stale id (a draft restored after a lost
@@ -110,34 +137,54 @@ def save():
         form.contact_ids.errors.append("One of the chosen people is not in your journal.")
     elif not known and not new:
         form.contact_ids.errors.append("Choose who this was with, or type a new name.")
-    if not valid or form.contact_ids.errors:
+    note, day = form.note.data or "", visit_day(form)
+    owners = found_chips.owners_of(known, new)
+    sent = found_chips.submitted(request.form)
+    # Chips the user saw for this very note are taken as sent; otherwise (an outbox replay, a Save before the chips
+    # of the last words came) the note is read again: what was sent keeps its state, the rest waits on Today.
+    seen = not from_outbox() and request.form.get("found_for") == found_chips.digest(note)
+    chips = sent if seen else found_chips.chips_for(current_user, note, day, owners, sent)
+    kept = [(c, found_chips.clean(c, owners)) for c in chips if c.on and c.seen]
+    if not valid or form.contact_ids.errors or any(payload is None for _, payload in kept):
         if from_outbox():
-            return jsonify(errors=[e for errors in form.errors.values() for e in errors]), 422
-        return render_capture(form, status=422)
+            errors = [e for errors in form.errors.values() for e in errors] + [e for c, _ in kept for e in c.errors.values()]
+            return jsonify(errors=errors), 422
+        if seen:
+            found_chips.mark_known(current_user, chips, owners, day)
+        return render_capture(form, status=422, chips=chips, found_for=found_chips.digest(note))
+    unseen = [(c, found_chips.clean(c, owners)) for c in chips if not c.seen]
     now = clock.now()
     try:
         with db.atomic():
             people = known + [Contact.create(user=current_user.id, name=name) for name in new]
+            whose = {owner.value: person for owner, person in zip(owners, people)}
             touch = Touch.create(
-                user=current_user.id, uuid=form.uuid.data, kind=form.kind.data, note=form.note.data or "",
+                user=current_user.id, uuid=form.uuid.data, kind=form.kind.data, note=note,
                 happened_at=form.happened_at.data or now, pulse=form.pulse.data, give_ask=form.give_ask.data,
             )
             touch.set_contacts([p.id for p in people])
             if form.promise_text.data:
                 Promise.create(user=current_user.id, contact=people[0], touch=touch,
                                text=form.promise_text.data, due_on=form.promise_due.data)
-            if form.parsed_fact is not None:
-                people[0].add_fact(form.parsed_fact, clock.today())
+            warnings = []
             if form.gift_idea.data:
                 for repeat in Gift.repeats(current_user, people[0].id, None, form.gift_idea.data):
-                    flash(repeat_message(repeat, people[0], None) + " Noted anyway.", "warning")
+                    warnings.append(repeat_message(repeat, people[0], None) + " Noted anyway.")
                 Gift.create(user=current_user.id, contact=people[0], description=form.gift_idea.data)
+            for chip, payload in kept:
+                warnings += found_chips.store(whose[chip.owner], touch, chip.kind, payload, day)
+            for chip, payload in unseen:
+                if payload is not None:  # what the note says but no chip could hold (an age of 130) is left
+                    Finding.add(current_user, touch, whose[chip.owner], chip.kind, payload)
     except IntegrityError:
         # The same UUID arrived twice at once: the other request stored it.
         existing = Touch.by_uuid(current_user, form.uuid.data)
         if existing is None:
             raise
         return _saved_response(existing, Touch.contacts_of([existing])[existing.id][0].id, created=False)
+    if not from_outbox():
+        for warning in warnings:
+            flash(warning, "warning")
     offer_after_capture(touch, people)
     return _saved_response(touch, people[0].id, created=True)
 

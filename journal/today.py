@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 
 from . import clock
 from .dates import format_day
-from .models import (PULSES, Contact, PlannedVisit, Promise, due_for_touch, due_promises, needing_attention, planned_gestures_due,
-                     uncovered_dates, upcoming_dates)
+from .models import (PULSES, Contact, Finding, PlannedVisit, Promise, due_for_touch, due_promises, needing_attention,
+                     planned_gestures_due, uncovered_dates, upcoming_dates)
 from .extensions import htmx
 from .web import render
 
@@ -53,9 +53,15 @@ def _attention(today):
     return {"dropped": dropped, "dropped_total": dropped_total, "not_asked": not_asked, "not_asked_total": not_asked_total}
 
 
+def _findings(today):
+    """What notes saved without their chips in sight said, waiting for Keep or Dismiss."""
+    rows = list(Finding.waiting(current_user, SHOWN + 1))
+    return {"findings": rows[:SHOWN], "findings_more": len(rows) > SHOWN}
+
+
 # Today's htmx targets: each element id, its partial, and the loader of that section's data alone.
 SECTIONS = {"today-promises": ("today/_promises.html", _promises), "today-due": ("today/_due.html", _due)}
-PAGE_LOADERS = (_visits, _promises, _due, _dates, _gestures, _attention)
+PAGE_LOADERS = (_findings, _visits, _promises, _due, _dates, _gestures, _attention)
 
 
 def render_today(status=200):
@@ -67,7 +73,7 @@ def render_today(status=200):
         return render(partial, status=status, **context, **load(today))
     for load in PAGE_LOADERS:
         context.update(load(today))
-    listed = ("visits", "promises", "due", "dropped", "not_asked", "dates", "gestures")
+    listed = ("findings", "visits", "promises", "due", "dropped", "not_asked", "dates", "gestures")
     # Anything listed belongs to a person: ask the database only when every list is empty.
     context["has_people"] = any(context[key] for key in listed) or Contact.for_user(current_user).exists()
     return render("today/index.html", status=status, today_label=format_day(today), **context)

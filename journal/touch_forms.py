@@ -7,7 +7,6 @@ from wtforms import DateField, HiddenField, RadioField, SelectMultipleField, Str
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from . import clock
-from .facts import parse_fact
 from .models import GIVE_ASK, PULSES, TOUCH_KINDS
 from .formkit import WallClockField
 from .formkit import choices as _choices
@@ -61,21 +60,19 @@ class TouchFields(FlaskForm):
 
 
 class CaptureForm(TouchFields):
-    """Quick capture: who, what happened, and optionally a promise and a fact."""
-
-    parsed_fact = None  # set by validate_fact
+    """Quick capture: who, what happened, and optionally a promise and a gift idea (the note's chips are read
+    apart, by journal/chips.py)."""
 
     uuid = HiddenField(validators=[_uuid])
     contact_ids = SelectMultipleField("Who", coerce=int, validate_choice=False)
     new_contacts = SelectMultipleField("New people", validate_choice=False)
     promise_text = StringField("I promised to", filters=[_strip], validators=[Length(max=500)])
     promise_due = DateField("By", validators=[Optional()])
-    fact = StringField("A fact to remember", filters=[_strip], validators=[Length(max=500)])
     gift_idea = StringField("Gift idea", filters=[_strip], validators=[Length(max=300)])
 
     def validate_note(self, field):
-        """A touch needs a note unless it only records a promise, a fact or a gift idea."""
-        if not field.data and not self.promise_text.data and not self.fact.data and not self.gift_idea.data:
+        """A touch needs a note unless it only records a promise or a gift idea."""
+        if not field.data and not self.promise_text.data and not self.gift_idea.data:
             raise ValidationError("Write a few words about what happened.")
 
     def validate_new_contacts(self, field):
@@ -95,16 +92,6 @@ class CaptureForm(TouchFields):
             self.promise_due.errors.append("When will you do it?")
             ok = False
         return ok
-
-    def validate_fact(self, field):
-        """The fact must parse."""
-        if field.data:
-            try:
-                self.parsed_fact = parse_fact(field.data)
-            except ValueError as error:
-                raise ValidationError(str(error))
-        else:
-            self.parsed_fact = None
 
 
 class TouchForm(TouchFields):

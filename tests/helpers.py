@@ -195,7 +195,9 @@ FORM_FIELDS = ["name", "alt_name", "company", "role", "city", "phones", "emails"
           "gift_budget", "gift_budget_currency", "goals", "relation", "day", "month", "year", "age", "notes", "kind",
           "label", "text", "due_on", "description", "recipient", "status", "occasion", "price", "currency", "link",
           "date", "outcome", "to", "note", "happened_at", "pulse", "give_ask", "uuid", "contact_ids", "new_contacts",
-          "promise_text", "promise_due", "fact", "gift_idea", "days", "visit_on", "visit_at", "visit_note", "touch"]
+          "promise_text", "promise_due", "gift_idea", "days", "visit_on", "visit_at", "visit_note", "touch", "found_for",
+          "chip-0-key", "chip-0-on", "chip-0-owner", "chip-0-text", "chip-0-date", "chip-0-name", "chip-0-relation",
+          "chip-0-age"]
 
 CARD = {
     "name": "Zoë Martin",

@@ -9,7 +9,7 @@ import json
 import pytest
 from helpers import FORM_FIELDS, add_contact, add_family, capture, prepare_export, until_export_ready
 
-from journal.models import FamilyMember, Gesture, Gift, ImportantDate, PlannedVisit, Promise, Touch
+from journal.models import FamilyMember, Finding, Gesture, Gift, ImportantDate, PlannedVisit, Promise, Touch
 
 HOSTILE = [
     "\x00", "a\x00b", "zo\x01\x02e\x1b[2J\x7f", "\u0085\u2028\ufeff", "\ud7ff\U0010ffff",
@@ -39,7 +39,9 @@ def ids(app, ada):
     _, job_id = prepare_export(ada, format="xlsx")
     until_export_ready(ada, job_id)
     with app.app_context():
-        return {"contact_id": cid, "member_id": FamilyMember.get().id,
+        touch = Touch.get()
+        finding = Finding.add(touch.user_id, touch, cid, "promise", {"text": "call back", "date": "2026-12-01"})
+        return {"contact_id": cid, "member_id": FamilyMember.get().id, "finding_id": finding.id,
                 "date_id": ImportantDate.get(ImportantDate.kind == "anniversary").id, "touch_id": Touch.get().id,
                 "promise_id": Promise.get().id, "gift_id": Gift.get().id, "gesture_id": Gesture.get().id,
                 "visit_id": PlannedVisit.get().id,

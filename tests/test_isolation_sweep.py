@@ -5,7 +5,7 @@ import json
 from helpers import add_contact, add_family, capture, prepare_export, until_export_ready
 
 from journal.db import db
-from journal.models import FamilyMember, Gesture, Gift, ImportantDate, PlannedVisit, Promise, Touch
+from journal.models import FamilyMember, Finding, Gesture, Gift, ImportantDate, PlannedVisit, Promise, Touch
 
 # A form that fills every field any of the routes reads, so a missing owner check cannot hide
 # behind a validation error.
@@ -38,8 +38,11 @@ def test_every_id_route_refuses_another_users_ids(app, ada, bob):
     _, job_id = prepare_export(ada, format="xlsx")  # an export prepared in the background
     until_export_ready(ada, job_id)
     with app.app_context():
+        touch = Touch.get()
+        finding = Finding.add(touch.user_id, touch, cid, "promise", {"text": "call back", "date": "2026-12-01"})
         ids = {
             "contact_id": cid,
+            "finding_id": finding.id,
             "member_id": FamilyMember.get().id,
             "date_id": ImportantDate.get(ImportantDate.kind == "anniversary").id,
             "touch_id": Touch.get().id,

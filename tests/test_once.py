@@ -242,7 +242,7 @@ def test_no_field_cuts_what_is_pasted_into_it(app, ada):
                                              f"/people/{cid}?edit=family-new", f"/people/{cid}?edit=date-new", "/account")]
     html = "\n".join(pages)
     assert set(re.findall(r'maxlength="(\d+)"', html)) <= {"3"}
-    for name, limit in (("note", "20000"), ("promise_text", "500"), ("fact", "500"), ("gift_idea", "300"), ("name", "200")):
+    for name, limit in (("note", "20000"), ("promise_text", "500"), ("gift_idea", "300"), ("name", "200")):
         tag = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', html).group(0)
         assert f'data-limit="{limit}"' in tag, tag
         field_id = re.search(r'id="([^"]+)"', tag).group(1)

@@ -1,11 +1,12 @@
-"""Moments of touch: idempotent capture, new people, promises, facts, cadence, recap, edit, isolation."""
+"""Moments of touch: idempotent capture, new people, promises, cadence, recap, edit, isolation (the note's chips:
+tests/test_smart_capture.py)."""
 import datetime
 import json
 import uuid
 
 from helpers import add_contact, capture, text
 
-from journal.models import Contact, FamilyMember, ImportantDate, Interest, Promise, Touch, TouchContact
+from journal.models import Contact, Promise, Touch, TouchContact
 
 
 def test_capture_stores_a_touch_and_shows_it_on_the_brief(app, ada):
@@ -58,38 +59,25 @@ def test_capture_creates_new_people_by_name_and_links_several(app, ada):
         assert Contact.get_by_id(cid).last_touch_at == touch.happened_at == jan.last_touch_at
 
 
-def test_capture_with_a_promise_and_a_fact(app, ada):
+def test_capture_with_a_promise(app, ada):
     cid = add_contact(ada, interests="sailing")
-    response = capture(ada, [cid], promise_text="send the brochure", promise_due="2026-11-27", fact="daughter Léa, 8, plays violin")
+    response = capture(ada, [cid], promise_text="send the brochure", promise_due="2026-11-27")
     assert response.status_code == 303
     with app.app_context():
         promise = Promise.get()
         assert (promise.text, promise.due_on, promise.contact_id, promise.touch_id) == (
             "send the brochure", datetime.date(2026, 11, 27), cid, Touch.get().id)
-        lea = FamilyMember.get()
-        assert (lea.name, lea.relation) == ("Léa", "child")
-        birthday = ImportantDate.get(ImportantDate.family_member == lea)
-        assert birthday.year == datetime.date.today().year - 8 and birthday.year_approximate
-        assert [i.name for i in Interest.select().where(Interest.family_member == lea)] == ["violin"]
-    # A second fact about Léa merges instead of duplicating her.
-    capture(ada, [cid], note="", fact="daughter Lea, plays chess")
-    capture(ada, [cid], note="", fact="likes golf")
-    with app.app_context():
-        assert FamilyMember.select().count() == 1
-        assert sorted(i.name for i in Interest.select().where(Interest.family_member.is_null(False))) == ["chess", "violin"]
-        assert sorted(i.name for i in Interest.select().where(Interest.family_member.is_null())) == ["golf", "sailing"]
 
 
 def test_capture_validation_keeps_everything(app, ada):
     cid = add_contact(ada)
-    response = capture(ada, [cid], note="", promise_text="call back", promise_due="", fact="blah blah", htmx=True)
+    response = capture(ada, [cid], note="", promise_text="call back", promise_due="", htmx=True)
     html = text(response)
     assert response.status_code == 422
     assert html.startswith('<form id="capture-form"')
     assert "Write a few words" not in html  # a promise alone is enough
     assert "When will you do it?" in html
-    assert "Start with who it is about" in html
-    assert 'value="call back"' in html and 'value="blah blah"' in html
+    assert 'value="call back"' in html
     assert f'name="contact_ids" value="{cid}" checked' in html and "Zoë Martin" in html
     nobody = capture(ada, [], note="Lost in the car park")
     assert nobody.status_code == 422 and "Choose who this was with" in text(nobody) and "Lost in the car park" in text(nobody)
@@ -219,11 +207,10 @@ def test_deleting_a_contact_removes_their_own_touches_but_keeps_shared_ones(app,
 def test_capture_links_the_promise_to_the_first_person_chosen(app, ada):
     first_id = add_contact(ada, name="Jan Novak")
     zoe = add_contact(ada, name="Zoë Martin")
-    response = capture(ada, [zoe, first_id], promise_text="send it", promise_due="2026-12-01", fact="likes golf")
+    response = capture(ada, [zoe, first_id], promise_text="send it", promise_due="2026-12-01")
     assert response.headers["Location"].endswith(f"/people/{zoe}#contact-touches")
     with app.app_context():
         assert Promise.get().contact_id == zoe
-        assert [i.contact_id for i in Interest.select().where(Interest.name == "golf")] == [zoe]
 
 
 def test_a_reused_id_with_other_content_is_stored_as_a_new_touch(app, ada):

@@ -5,7 +5,8 @@ from html.parser import HTMLParser
 import pytest
 from helpers import add_contact, add_family, capture
 
-from journal.models import FamilyMember, Gift, Touch
+from journal import chips
+from journal.models import FamilyMember, Finding, Gift, Touch
 
 CORPUS = [
     "<script>alert(1)</script>",
@@ -56,8 +57,13 @@ def hostile(app, ada):
     ada.post(f"/people/{cid}/world", data={k: PAYLOAD for k in ("goals", "challenges", "how_to_help", "ideas_to_give",
                                                               "feel_important")})
     ada.post(f"/people/{cid}/dates", data={"kind": "custom", "label": "<script>x</script>", "day": "1", "month": "1"})
-    capture(ada, [cid], note=PAYLOAD, promise_text=PAYLOAD[:400], promise_due="2026-12-01", gift_idea=PAYLOAD[:250],
-            fact="likes <script>alert(7)</script>")
+    capture(ada, [cid], note=PAYLOAD, promise_text=PAYLOAD[:400], promise_due="2026-12-01", gift_idea=PAYLOAD[:250])
+    # A chip the user edited (an interest) and a finding waiting on Today, both with markup in them.
+    capture(ada, [cid], note="chips", found_for=chips.digest("chips"), **{
+        "chip-0-key": "interest:x", "chip-0-on": "1", "chip-0-owner": f"c:{cid}", "chip-0-text": "<script>alert(7)</script>"})
+    with app.app_context():
+        touch = Touch.select().order_by(Touch.id).first()
+        Finding.add(touch.user_id, touch, cid, "promise", {"text": PAYLOAD[:400], "date": "2026-12-01"})
     ada.post(f"/people/{cid}/gestures", data={"text": PAYLOAD, "due_on": "2026-12-03"})
     with app.app_context():
         return cid, Touch.get().id, Gift.get().id, FamilyMember.get().id

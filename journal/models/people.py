@@ -152,23 +152,37 @@ class Contact(OwnedModel):
             Interest.insert_many(rows).execute()
 
 
+    def add_interests(self, names):
+        """Merge interests into this contact's own, keeping those it has."""
+        current = [i.name for i in self.interests.where(Interest.family_member.is_null())]
+        self.set_interests(_merged(current, names))
+
     def add_fact(self, fact, today):
-        """Store a parsed Fact: merge into the family member of that name (or a new one), or into interests."""
+        """Store a fact (relation, name, age, interests): merge into the family member of that name (or a new one),
+        or, without a relation, into interests. An age sets the approximate birth year unless the birthday's year
+        is known exactly."""
         if fact.relation is None:
-            current = [i.name for i in self.interests.where(Interest.family_member.is_null())]
-            self.set_interests(_merged(current, fact.interests))
+            self.add_interests(fact.interests)
             return None
         member = next((m for m in self.family if fold(m.name) == fold(fact.name)), None)
         if member is None:
             member = FamilyMember.create(user=self.user_id, contact=self, relation=fact.relation, name=fact.name)
         current = [i.name for i in member.interests]
         self.set_interests(_merged(current, fact.interests), family_member=member)
-        has_birthday = ImportantDate.select().where(
-            (ImportantDate.family_member == member) & (ImportantDate.kind == "birthday")
-        ).exists()
-        if fact.age is not None and not has_birthday:
+        if fact.age is None:
+            return member
+        birthday = ImportantDate.select().where(
+            (ImportantDate.family_member == member) & (ImportantDate.kind == "birthday")).first()
+        if birthday is None:
             ImportantDate.create(user=self.user_id, contact=self, family_member=member, kind="birthday",
                                  year=today.year - fact.age, year_approximate=True)
+        elif birthday.year is None or birthday.year_approximate:
+            year = today.year - fact.age
+            if birthday.month and birthday.day and (birthday.month, birthday.day) > (today.month, today.day):
+                year -= 1  # the birthday of this year is still to come
+            if year != birthday.year:
+                birthday.year, birthday.year_approximate = year, True
+                birthday.save(only=[ImportantDate.year, ImportantDate.year_approximate])
         return member
 
 
@@ -271,6 +285,20 @@ class FamilyMember(OwnedModel):
     def relation_label(self):
         """Human label of the relation."""
         return dict(RELATIONS).get(self.relation, "Family")
+
+    @classmethod
+    def with_ages(cls, user, contact_ids, today):
+        """{(contact id, folded name): (name, age or None)} of these contacts' family members (one query)."""
+        birthday = (ImportantDate.family_member == cls.id) & (ImportantDate.kind == "birthday")
+        rows = (cls.for_user(user, cls.contact, cls.name, ImportantDate.year, ImportantDate.month, ImportantDate.day,
+                             ImportantDate.year_approximate)
+                .join(ImportantDate, JOIN.LEFT_OUTER, on=birthday)
+                .where(cls.contact.in_(list(contact_ids))).order_by(cls.id).namedtuples())
+        found = {}
+        for row in rows:
+            age = PartialDate.of(row).age_on(today) if row.year is not None else None
+            found.setdefault((row.contact, fold(row.name)), (row.name, age))
+        return found
 
 
 class Interest(OwnedModel):

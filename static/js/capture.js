@@ -49,8 +49,36 @@
       if (note) { note.focus(); }
     } else if (!box.checked && label.closest("#chosen")) {
       label.remove();
+    } else {
+      return;  // a chip under the note: its state is in the form, nothing to redraw
     }
     saveDraft(box.form);
+    refreshFound();
+  });
+
+  // ---- The note's chips (capture/_found.html): read again when the people change or a chip's edit is done ------
+  /* Ask the server for the chips again (the #found element listens for captureChanged). */
+  function refreshFound() {
+    // A draft restored as the page loads: after htmx (loaded first) has set up the chips' element.
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", refreshFound); return; }
+    document.body.dispatchEvent(new CustomEvent("captureChanged"));
+  }
+
+  /* Forget the chips shown: they belonged to another note (a draft taken up, a note kept for later). */
+  function clearFound(form) {
+    var found = form.querySelector("#found");
+    if (!found) { return; }
+    Array.prototype.forEach.call(found.querySelectorAll(".found-chips, .found-hint"), function (el) { el.remove(); });
+    var digest = found.querySelector('[name="found_for"]');
+    if (digest) { digest.value = ""; }
+  }
+
+  document.addEventListener("click", function (event) {
+    var done = event.target.closest && event.target.closest("[data-found-done]");
+    if (!done) { return; }
+    var details = done.closest("details");
+    if (details) { details.open = false; }
+    refreshFound();
   });
 
   // Enter (the keyboard's search key) in the type-ahead picks the first suggestion; it never saves.
@@ -67,7 +95,7 @@
   // ---- Drafts: what is typed survives a closed tab or a lost connection ---------------------
   /* Drafts of the capture form, most recent first, each {uuid, fields, chosen, error?}. A draft belongs to
      the people it names: a capture opened for someone else never takes it over silently, it offers it. */
-  var TEXT_FIELDS = ["note", "promise_text", "fact", "gift_idea"];
+  var TEXT_FIELDS = ["note", "promise_text", "gift_idea"];
 
   /* A draft with no text is no draft (a person chosen and a few letters deleted are not worth keeping). */
   function hasText(data) {
@@ -109,7 +137,9 @@
   function draftOf(form) {
     var data = { uuid: formUUID(form), fields: {}, chosen: chosenOf(form) };
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === "csrf_token" || el.name === "q" || el.type === "checkbox") { return; }
+      // The chips are not kept: they are read again from the note when the draft is taken up.
+      if (!el.name || el.name === "csrf_token" || el.name === "q" || el.type === "checkbox" ||
+          el.name === "found_for" || el.name.indexOf("chip-") === 0) { return; }
       if (el.type === "radio") {
         if (el.checked) { data.fields[el.name] = el.value; }
       } else {
@@ -139,11 +169,13 @@
     var chosen = form.querySelector("#chosen");
     chosen.textContent = "";
     (data.chosen || []).forEach(function (item) { chosen.appendChild(chosenChip(item)); });
-    Array.prototype.forEach.call(form.querySelectorAll("details"), function (details) {
+    clearFound(form);
+    Array.prototype.forEach.call(form.querySelectorAll("details.more"), function (details) {
       var filled = Array.prototype.some.call(details.querySelectorAll("input[type=text], textarea"), function (el) { return el.value; });
       if (filled) { details.open = true; }
     });
     R.updateCounters(form);
+    refreshFound();
   }
 
   function whoOf(data) {
@@ -309,6 +341,7 @@
       form.reset();
       form.querySelector('[name="uuid"]').value = R.newUUID();
       form.querySelector("#chosen").textContent = "";
+      clearFound(form);
       Array.prototype.forEach.call(form.querySelectorAll("details"), function (d) { d.open = false; });
       var status = form.querySelector("[data-draft-status]");
       if (status) { status.textContent = ""; }

@@ -102,6 +102,8 @@
     } else if (elt.id === "q") {
       event.preventDefault();
       searchOffline();
+    } else if (elt.id === "found") {
+      event.preventDefault();  // no chips without signal: the server reads the note when it syncs
     }
   });
 
@@ -111,6 +113,7 @@
     if (elt && elt.id === "capture-form") { R.queueCapture(elt); }
     else if (elt && elt.id === "who") { R.localSuggestions(elt.value); }
     else if (elt && elt.id === "q") { searchOffline(); }
+    else if (elt && elt.id === "found") { /* no chips this time: the note is read again when it is saved */ }
     else {
       // Any other change needs the server; what was typed stays in the form for another try.
       R.flash("No connection: that needs the network, and nothing was changed. Only new notes (Capture) are kept on this phone.",
@@ -126,7 +129,8 @@
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail && event.detail.xhr;
     var elt = event.detail && event.detail.elt;
-    if (!xhr || !elt || xhr.status < 400) { return; }
+    // The note's chips are a help, not the note: a failed read of them leaves the form alone (Save reads it again).
+    if (!xhr || !elt || xhr.status < 400 || elt.id === "found") { return; }
     if (elt.id === "capture-form" && (xhr.status >= 500 || xhr.status === 400)) { R.queueCapture(elt); return; }
     R.flash(errorMessage(xhr), "error", "unavailable");
     window.scrollTo(0, 0);

@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from journal.models import Contact, FamilyMember, ImportantDate, Interest, Promise
+from journal.models import Contact, Promise
 
 from .helpers import (
     EXPECTED_422,
@@ -249,7 +249,7 @@ def test_promise_without_a_date_answers_422_in_place(watch, signed_in_page, live
         page.get_by_text("Add a promise", exact=True).tap()
         type_into(page.get_by_label("I promised to"), PROMISE)
         page.get_by_label("By", exact=True).fill("")  # it comes prefilled with next week
-        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/touches")) as answer:
             save_button(page).tap()
         assert answer.value.status == 422
         due_field = page.get_by_label("By", exact=True)
@@ -287,43 +287,7 @@ def test_promise_without_a_date_answers_422_in_place(watch, signed_in_page, live
     assert_only_local(watch, live_server)
 
 
-# --- 5. a fact in the same step ------------------------------------------------------------------------------
-
-
-def test_fact_creates_a_family_member(watch, signed_in_page, live_server, app, new_email):
-    """"daughter Léa, 8, plays violin" with a call: Léa, about 8, violin, in Zoë's Family section."""
-    page = signed_in_page
-    zoe = seed_contact(app, new_email, name=ZOE)
-    open_capture(page)
-    pick(page, "zoë", ZOE)
-    type_into(note_field(page), "Called about the lease; Léa had her first concert.")
-    page.get_by_role("radio", name="Call").tap()
-    expect(page.get_by_role("radio", name="Call")).to_be_checked()
-    expect(page.get_by_role("radio", name="Visit")).not_to_be_checked()
-    page.get_by_text("Add a family or interest fact", exact=True).tap()
-    type_into(page.get_by_label("A fact to remember"), "daughter Léa, 8, plays violin")
-    save_button(page).tap()
-
-    expect_on_brief(page, zoe, ZOE)
-    family = page.locator("#contact-family")
-    row = family.locator("li.row", has_text="Léa")
-    expect(row).to_contain_text("Léa, about 8")
-    expect(row).to_contain_text("child")
-    expect(row.locator(".chip.interest")).to_have_text(["violin"])
-    expect(page.locator("#contact-touches .touch-item .kind")).to_have_text(["Call"])
-
-    stored = touches_in_db(app)
-    assert len(stored) == 1
-    assert stored[0][0].kind == "call"
-    with app.app_context():
-        member = FamilyMember.get(FamilyMember.contact == zoe)
-        assert (member.name, member.relation) == ("Léa", "child")
-        assert [i.name for i in Interest.select().where(Interest.family_member == member)] == ["violin"]
-        birthday = ImportantDate.get(ImportantDate.family_member == member)
-        assert (birthday.kind, birthday.year, birthday.year_approximate) == (
-            "birthday", datetime.date.today().year - 8, True)
-    assert_clean(watch)
-    assert_only_local(watch, live_server)
+# --- 5. family and interests from the note: tests/browser/test_smart_capture.py (the note's chips) -----------
 
 
 # --- 6. a retried Save is stored once ------------------------------------------------------------------------
@@ -384,7 +348,7 @@ def test_capture_screen_is_local_clean_and_thumb_sized(watch, signed_in_page, li
     wait_ready(page)
 
     # Nothing written: the server says what is missing, in place.
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/touches")) as answer:
         save_button(page).tap()
     assert answer.value.status == 422
     expect(page.locator("#capture-form")).to_contain_text("Choose who this was with, or type a new name.")
@@ -398,7 +362,7 @@ def test_capture_screen_is_local_clean_and_thumb_sized(watch, signed_in_page, li
     expect(suggestion(page, ZOE)).to_be_visible()
     form = page.locator("#capture-form")
     summaries = form.locator("details.more > summary").all_inner_texts()
-    for expected in ("Add a promise", "Add a family or interest fact", "When, mood, give or ask"):
+    for expected in ("Add a promise", "When, mood, give or ask"):
         assert expected in summaries, summaries
     for summary in summaries:
         form.locator("details.more > summary", has_text=summary).tap()
@@ -430,7 +394,7 @@ def test_capture_screen_is_local_clean_and_thumb_sized(watch, signed_in_page, li
     body_font = page.evaluate("getComputedStyle(document.body).fontFamily")
     fonts = controls["field"].evaluate_all(
         "els => els.map(el => [el.name, getComputedStyle(el).fontFamily, getComputedStyle(el).fontSize])")
-    assert len(fonts) >= 7, fonts  # who, note, promise and its date, fact, gift idea, when
+    assert len(fonts) >= 6, fonts  # who, note, promise and its date, gift idea, when
     assert [f for f in fonts if f[1] != body_font or f[2] != "16px"] == [], (body_font, fonts)
     assert_clean(watch, allow=[EXPECTED_422])
 
@@ -458,7 +422,7 @@ def test_search_key_in_the_who_field_does_not_save(signed_in_page, live_server, 
     type_into(who(page), "nad")
     expect(suggestion(page, "Nadia Okafor")).to_be_visible()
     posts = []
-    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and r.url.endswith("/touches") else None)
     page.keyboard.press("Enter")
     page.wait_for_timeout(500)
     page.wait_for_load_state("networkidle")

@@ -170,6 +170,7 @@ def test_a_restored_draft_says_so_at_the_top_and_can_be_discarded(signed_in_page
 
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Capture a note").tap()
+    expect(page).to_have_url("/capture")  # the tap's navigation has begun: wait_ready waits for the capture page
     wait_ready(page)
     banner = draft_banner(page)
     expect(banner).to_be_visible()
@@ -385,7 +386,7 @@ def test_the_note_says_how_long_it_may_be_before_save(watch, signed_in_page, liv
     note_field(page).fill(long_note)
     expect(counter).to_have_text("10 characters too many: shorten it to save.")
     expect(note_field(page)).to_have_attribute("aria-invalid", "true")
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/touches")) as answer:
         save_button(page).tap()
     assert answer.value.status == 422
     expect(page.locator("#capture-form .error", has_text="20000")).to_be_visible()
@@ -408,7 +409,7 @@ def test_a_long_paste_is_kept_whole_and_refused_with_a_reason(signed_in_page, li
     promise.fill(pasted)
     expect(promise).to_have_value(pasted)
     expect(page.locator("#promise_text-counter")).to_have_text("128 characters too many: shorten it to save.")
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/touches")) as answer:
         save_button(page).tap()
     assert answer.value.status == 422
     expect(page.locator("#capture-form").get_by_text("500")).to_be_visible()
