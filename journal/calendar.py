@@ -19,35 +19,31 @@ def _yearly(event, partial):
         event.add("rrule", {"freq": "yearly"})
 
 
-def _all_day(uid, summary, day, stamp):
-    """An all-day event."""
+def _event(uid, summary, start, end, stamp):
+    """An event from `start` to `end` (dates: all day; zoned datetimes: timed)."""
     event = Event()
     event.add("uid", f"{uid}@rapport")
     event.add("dtstamp", stamp)
     event.add("summary", summary)
-    event.add("dtstart", day)
-    event.add("dtend", day + datetime.timedelta(days=1))
+    event.add("dtstart", start)
+    event.add("dtend", end)
     return event
 
 
-def _wall_clock(user, moment):
-    """A naive wall-clock time of `user` placed in their time zone, so the phone shows it at the right hour."""
-    return moment.replace(tzinfo=clock.zone(user))
+def _all_day(uid, summary, day, stamp):
+    """An all-day event."""
+    return _event(uid, summary, day, day + datetime.timedelta(days=1), stamp)
 
 
 def _visit(visit, name, stamp, user):
-    """A planned visit's event: an hour from its time, or all day when it has none."""
+    """A planned visit's event: an hour from its time in the user's zone (so the phone shows it at the right hour),
+    or all day when it has none."""
     summary = f"Visit: {name}"
     if visit.at is None:
         event = _all_day(f"visit-{visit.id}", summary, visit.on, stamp)
     else:
-        start = _wall_clock(user, datetime.datetime.combine(visit.on, visit.at))
-        event = Event()
-        event.add("uid", f"visit-{visit.id}@rapport")
-        event.add("dtstamp", stamp)
-        event.add("summary", summary)
-        event.add("dtstart", start)
-        event.add("dtend", start + datetime.timedelta(hours=1))
+        start = datetime.datetime.combine(visit.on, visit.at, tzinfo=clock.zone(user))
+        event = _event(f"visit-{visit.id}", summary, start, start + datetime.timedelta(hours=1), stamp)
     if visit.note:
         event.add("description", visit.note)
     return event
