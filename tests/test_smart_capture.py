@@ -78,7 +78,7 @@ def chip_fields(html):
         if not name or not name.group(1).startswith(("chip-", "found_for")):
             continue
         value = re.search(r'value="([^"]*)"', tag)
-        if 'type="checkbox"' in tag and " checked" not in tag:
+        if ('type="checkbox"' in tag or 'type="radio"' in tag) and " checked" not in tag:
             continue
         fields[name.group(1)] = value.group(1).replace("&#34;", '"').replace("&quot;", '"') if value else ""
     for select, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
@@ -101,7 +101,7 @@ def test_chips_show_what_the_note_says_each_on(ada, substitute):
     assert labels(html) == ["Promise: send the brochure · Fri 13 Mar", "Léa (daughter), 8 · violin", "Interest: sailing",
                             "Gift idea: single malt", "Next visit: Wed 15 Apr, 10:00"]
     assert html.count('type="checkbox"') == html.count("checked") == 5
-    assert "<select name=\"chip-0-owner\"" not in html  # one person: nothing to move
+    assert 'type="radio" name="chip-0-owner"' not in html  # one person: nothing to move
     assert f'name="found_for" value="{chips.digest(NOTE + " He loves sailing. A single malt would please him.")}"' in html
     assert substitute == [datetime.date.today()]
     # The time of the visit is the day the dates resolve against.
@@ -137,7 +137,8 @@ def test_each_chip_belongs_to_the_person_it_names(ada):
     assert owners == {"promise:send the brochure": f"c:{zoe}",  # nobody named: the first chosen
                       "promise:bring samples": "n:0",  # "Jan wants samples": the new person Jan Novak
                       "family:maria": f"c:{tom}"}  # "Tom's wife Maria"
-    assert len(re.findall(r'<select name="chip-\d+-owner"', html)) == 3 and ">Jan Novak</option>" in html
+    # One tap moves a chip: every chosen person is a radio beside it.
+    assert len(re.findall(r'type="radio" name="chip-\d+-owner"', html)) == 3 * 3 and "> Jan Novak</label>" in html
 
 
 def test_a_chip_turned_off_moved_or_edited_keeps_that_state_as_the_note_changes(ada):

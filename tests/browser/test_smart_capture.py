@@ -151,3 +151,29 @@ def test_the_extractor_reads_the_note_of_these_tests():
     assert [p.text for p in found.promises] == ["send the brochure"]
     assert [(f.name, f.relation, f.age) for f in found.family] == [("Léa", "child", 8)]
     assert [m.date for m in found.meetings] == [april_15()]
+
+
+def test_a_chip_moves_to_another_chosen_person_with_one_tap(watch, signed_in_page, live_server, app, new_email):
+    """With Zoë and Tom chosen, the promise is Zoë's (the first); one tap on "Tom Baker" beside it makes it Tom's,
+    and Save stores it on Tom."""
+    page = signed_in_page
+    zoe = seed_contact(app, new_email, name=ZOE)
+    tom = seed_contact(app, new_email, name="Tom Baker")
+    page.goto(f"/capture?contact={zoe}")
+    wait_ready(page)
+    type_into(page.locator("#who"), "Tom")
+    suggestion(page, "Tom Baker").tap()
+    expect(chip(page, "Tom Baker")).to_be_visible()
+    type_into(note_field(page), "Promised to send the brochure by Friday.")
+    promise = found_chips(page).filter(has_text="Promise: send the brochure")
+    expect(promise).to_have_count(1)
+    expect(promise.get_by_role("radio", name=ZOE)).to_be_checked()
+    taps = Taps()
+    taps.tap(promise.locator("label.owner-choice", has_text="Tom Baker"))
+    expect(promise.get_by_role("radio", name="Tom Baker")).to_be_checked()
+    assert taps.count == 1
+    save_button(page).tap()
+    expect(page).to_have_url(re.compile(rf"/people/{zoe}"))
+    with app.app_context():
+        assert [(p.text, p.contact_id) for p in Promise.select()] == [("send the brochure", tom)]
+    assert_clean(watch)
