@@ -105,17 +105,43 @@ def test_fourteen_day_window_across_the_year_end_and_29_february(app, ada):
         assert [d.label for _, d in first] == ["Boxing"] and total == 2
 
 
-def test_nobody_asked_in_90_days(app, ada):
+def _days_ago(days):
+    """A capture form's time, `days` ago."""
+    return (datetime.datetime.now() - datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_needs_attention_means_not_asked_in_90_days_and_quiet_for_30(app, ada):
+    """Nobody asked how they are in 90 days and no touch in 30: someone met today, or this month, is not on it
+    (issue 19: people with ten touches today were listed)."""
     asked = add_contact(ada, name="Asked Recently")
-    silent = add_contact(ada, name="Never Asked")
+    met_today = add_contact(ada, name="Met Today")
+    quiet = add_contact(ada, name="Quiet Forty Days")
     add_contact(ada, name="Never Touched")
-    capture(ada, [asked], pulse="4")
-    capture(ada, [silent])
-    capture(ada, [silent], pulse="4", happened_at=(datetime.datetime.now() - datetime.timedelta(days=120)).strftime("%Y-%m-%dT%H:%M"))
+    capture(ada, [asked], pulse="4", happened_at=_days_ago(40))
+    for _ in range(3):
+        capture(ada, [met_today])
+    capture(ada, [met_today], pulse="4", happened_at=_days_ago(120))
+    capture(ada, [quiet], happened_at=_days_ago(40))
     with app.app_context():
         (dropped, dropped_total), (not_asked, not_asked_total) = needing_attention(User.get_by_id(ada.user.id), TODAY, 10)
         assert dropped == [] and dropped_total == 0
-        assert [c.name for c in not_asked] == ["Never Asked"] and not_asked_total == 1
+        assert [c.name for c in not_asked] == ["Quiet Forty Days"] and not_asked_total == 1
+
+
+def test_a_dropped_mood_needs_attention_until_the_next_touch(app, ada):
+    """A mood that dropped stays on the list until someone touches base again; not when met this week."""
+    waiting = add_contact(ada, name="Dropped Ten Days Ago")
+    followed_up = add_contact(ada, name="Followed Up Since")
+    this_week = add_contact(ada, name="Dropped Today")
+    for cid in (waiting, followed_up):
+        capture(ada, [cid], pulse="4", happened_at=_days_ago(20))
+        capture(ada, [cid], pulse="2", happened_at=_days_ago(10))
+    capture(ada, [followed_up], happened_at=_days_ago(3))
+    capture(ada, [this_week], pulse="5", happened_at=_days_ago(20))
+    capture(ada, [this_week], pulse="1")
+    with app.app_context():
+        (dropped, dropped_total), _ = needing_attention(User.get_by_id(ada.user.id), TODAY, 10)
+        assert [c.name for c in dropped] == ["Dropped Ten Days Ago"] and dropped_total == 1
 
 
 def test_promise_from_the_brief_validation_and_isolation(app, ada, bob):

@@ -76,33 +76,44 @@ def dates_on_days(user, keys, start):
     )
 
 
-def needing_attention(user, today, limit):
-    """Contacts whose last pulse dropped (within a year), and those touched but not asked how they are in 90 days.
+# Needs attention: a mood that dropped with no touch since, or nobody asked how they are in 90 days and no touch in
+# 30; and never someone met this week (issue 19: people met today were listed).
+ASK_EVERY_DAYS = 90
+QUIET_DAYS = 30
+MET_RECENTLY_DAYS = 7
 
-    Each as (the first `limit`, how many in all).
-    """
-    year_ago = datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time())
-    since = datetime.datetime.combine(today - datetime.timedelta(days=90), datetime.time())
-    return pulse_dropped.first_rows(limit, user, year_ago), not_asked.first_rows(limit, user, since)
+
+def needing_attention(user, today, limit):
+    """Contacts whose last pulse dropped (within a year) with no touch since, and those not asked how they are in 90
+    days and not touched in 30; nobody touched in the last 7 days. Each as (the first `limit`, how many in all)."""
+    def midnight(days_ago):
+        return datetime.datetime.combine(today - datetime.timedelta(days=days_ago), datetime.time())
+
+    # QUIET_DAYS covers MET_RECENTLY_DAYS for those not asked.
+    return (pulse_dropped.first_rows(limit, user, midnight(365), midnight(MET_RECENTLY_DAYS)),
+            not_asked.first_rows(limit, user, midnight(ASK_EVERY_DAYS), midnight(QUIET_DAYS)))
 
 
 @prepared
-def pulse_dropped(user, year_ago):
-    """Contacts whose last pulse is lower than the one before, measured since `year_ago`, latest first."""
+def pulse_dropped(user, year_ago, met_since):
+    """Contacts whose last pulse is lower than the one before, measured since `year_ago`, with no touch after it and
+    none since `met_since`, latest first."""
     return (
         Contact.for_user(user, Contact.id, Contact.name, Contact.previous_pulse, Contact.last_pulse)
-        .where((Contact.last_pulse < Contact.previous_pulse) & (Contact.last_pulse_at >= year_ago))
+        .where((Contact.last_pulse < Contact.previous_pulse) & (Contact.last_pulse_at >= year_ago)
+               & (Contact.last_touch_at <= Contact.last_pulse_at) & (Contact.last_touch_at < met_since))
         .order_by(Contact.last_pulse_at.desc())
     )
 
 
 @prepared
-def not_asked(user, since):
-    """Contacts touched but with no pulse since `since`, latest touched first."""
+def not_asked(user, since, quiet_since):
+    """Contacts touched, with no pulse since `since` and no touch since `quiet_since`, longest untouched first."""
     return (
         Contact.for_user(user, Contact.id, Contact.name)
-        .where(Contact.last_touch_at.is_null(False) & (Contact.last_pulse_at.is_null() | (Contact.last_pulse_at < since)))
-        .order_by(Contact.last_touch_at.desc())
+        .where(Contact.last_touch_at.is_null(False) & (Contact.last_touch_at < quiet_since)
+               & (Contact.last_pulse_at.is_null() | (Contact.last_pulse_at < since)))
+        .order_by(Contact.last_touch_at, Contact.sort_name)
     )
 
 
