@@ -229,7 +229,8 @@ def _promise(clause, today):
             return None
         if words.PAST_TENSE.search(clause) or when is not None and when.rolled:
             return None
-    elif subject != "me" and words.PAST_TENSE.search(clause) and not words.PROMISED.search(clause):
+    elif subject != "me" and words.PAST_TENSE.search(clause) and not (words.PROMISED.search(clause)
+                                                                      or words.ASKED_ME.search(clause)):
         return None
     text = words.promise_text(clause, [(w.start, w.end) for w in whens])
     if not text:

@@ -93,13 +93,14 @@ COMMITMENT = re.compile(
     r"gebe|hole|erstelle|schaue|kümmere)\s+(?:ich|wir)\b"
     r"|\bversprochen\b|\bzugesagt\b|\bzusagen\b|\bnicht vergessen\b|\bdran denken\b|\bdaran denken\b"
     r"|^(?:(?:und|dann|noch|außerdem)\s+)?(?:muss|müssen|soll|sollte|noch|to-?do|aufgabe|erledigen|bitte)\b"
-    r"|\brückruf\b|\bcall\s*back\b|\bcallback\b",
+    r"|\brückruf\b|\brückmeldung\b|\bcall\s*back\b|\bcallback\b",
     I,
 )
 # "Sent him the brochure as promised": a promise kept, not made.
 KEPT = re.compile(r"\b(?:as promised|as agreed|wie versprochen|wie zugesagt|wie besprochen)\b", I)
 # A wish with no day is no promise: "I should really visit more often".
-SOFT = re.compile(r"\b(?:should|sollte|could|könnte|maybe|vielleicht|perhaps|eventuell|more often|öfter|regularly)\b", I)
+SOFT = re.compile(r"\b(?:should|sollte|could|könnte|maybe|vielleicht|perhaps|eventuell|more often|öfter|regularly|"
+                  r"probably|wahrscheinlich|might|may|possibly|evtl)\b", I)
 MEETING_CANCELLED = re.compile(r"\b(?:cancell?ed|called off|abgesagt|storniert|fällt aus)\b", I)
 PROMISED = re.compile(r"\bpromised\b|\bversprochen\b|\bzugesagt\b|\bagreed to\b|\boffered to\b", I)
 ASKED_ME = re.compile(r"\b(?:asked|wants|told|reminded|needs)\s+(?:me|us)\s+to\b|\bbat\s+(?:mich|uns)\b", I)
@@ -111,8 +112,9 @@ OTHERS_PROMISE = re.compile(
 )
 NEGATED = re.compile(
     r"\b(?:no need to|don['’]?t need to|do not need to|needn['’]t|not necessary|won['’]t|will not|no longer|"
-    r"nicht nötig|nicht mehr|muss nicht|müssen nicht|brauche nicht|brauchen nicht|kein bedarf|nichts|nothing|"
-    r"not to|nicht zu)\b", I)
+    r"nicht nötig|nicht mehr|muss nicht|müssen nicht|brauche nicht|brauchen nicht|kein bedarf|not to|nicht zu|"
+    r"no action|kein handlungsbedarf|(?:send|do)\s+nothing)\b"
+    r"|\bnichts\s+(?:\w+\s+){0,2}(?:schicken|senden|machen|tun|unternehmen)\b", I)
 # A clause telling of what happened: "moved into the new warehouse", "sent the offer", "habe … geschickt".
 PAST_TENSE = re.compile(
     r"^(?:(?:also|and|then|we|i|he|she|they)\s+)?(?:(?!(?:need|feed|seed|speed|proceed|exceed|succeed|indeed|wed|red|bed|"
@@ -158,10 +160,11 @@ def imperative(clause, dated):
 
 
 def german_todo(clause):
-    """A German to-do ending with its verb: "Preisliste bis Ende des Monats schicken" (`clause` without its
-    dates)."""
+    """A German to-do ending (or, as a heading, starting) with its verb: "Preisliste bis Ende des Monats schicken",
+    "Klären bis morgen" (`clause` without its dates)."""
     tokens = [t for t in _tokens(clause) if t.lower() not in ("bis", "am", "zum", "spätestens", "noch", "bitte")]
-    return bool(tokens) and tokens[-1].lower() in GERMAN_INFINITIVES and subject_of(clause) != "other"
+    return bool(tokens) and (tokens[-1].lower() in GERMAN_INFINITIVES or tokens[0].lower() in GERMAN_INFINITIVES
+                             and tokens[0][:1].isupper()) and subject_of(clause) != "other"
 
 
 _LEADS = re.compile(
@@ -215,7 +218,7 @@ def promise_text(clause, spans):
 # Meetings
 
 MEETING_MUTUAL = re.compile(
-    r"\b(?:next|follow[- ]?up|another|our|new)\s+(?:meeting|visit|appointment|call|catch[- ]?up|demo|session)\b"
+    r"\b(?:next|follow[- ]?up|another|our|new)\s+(?:meeting|visit|appointment|appt|mtg|call|catch[- ]?up|demo|session)\b"
     r"|\bmeet(?:ing)?\s+(?:again|up)\b|\blet['’]?s\s+meet\b|\b(?:we|i)\s*(?:['’]ll|will|are going to|['’]re going to|"
     r"shall|are)\s+meet(?:ing)?\b|\bsee\s+(?:him|her|them|you|each other)\s+again\b|\bvisit\s+(?:him|her|them)\s+again\b"
     r"|\b(?:i['’]ll|i will|will)\s+(?:visit|drop by|stop by|come by|pop in|see (?:him|her|them))\b"
@@ -226,7 +229,7 @@ MEETING_MUTUAL = re.compile(
     I,
 )
 MEETING_PLAIN = re.compile(
-    r"\b(?:meeting|appointment|visit|review|catch[- ]?up|workshop|site visit|termin|treffen|besuch|"
+    r"\b(?:meeting|appointment|appt|mtg|visit|review|catch[- ]?up|workshop|site visit|termin|treffen|besuch|"
     r"\w*gespräch|vor-ort-termin|workshop)\b"
     r"|\bsee(?:ing)?\s+(?:him|her|them|you|[\w.]+(?:\s+[\w.]+){0,4})\s+(?:again\s+)?(?:on|next|at)\b"
     r"|\b(?:lunch|dinner|coffee)\s+(?:on|next|at|am|um)\b"
@@ -285,7 +288,8 @@ _NAME_AT = re.compile(rf"\s*[,:]?\s*(?:(?:named|called|namens|heißt|is called)\
 _OWN_AGE = re.compile(
     r"(?:\s*\(\s*(?P<paren>\d{1,2})(?:\s*(?:years?|yrs?|y/?o|jahre|j\.?))?\s*\)"
     r"|\s*,\s*(?P<comma>\d{1,2})(?=\s*(?:,|$|\)|\band\b|\bund\b|&|\.|\s+(?:years?|jahre|j\.)))"
-    r"|\s+(?P<bare>\d{1,2})\s*(?:years?|yrs?|y/?o|jahre|j\.)(?:\s*(?:old|alt))?)",
+    r"|\s+(?P<bare>\d{1,2})\s*(?:years?|yrs?|y/?o|jahre|j\.)(?:\s*(?:old|alt))?"
+    r"|\s+(?P<plain>\d{1,2})(?=\s*(?:,|;|$|\)|\.(?!\d)|\band\b|\bund\b|&)))",
     I,
 )
 _BARE_NAME = re.compile(rf"(?P<name>{_NAME})", I)
@@ -353,7 +357,7 @@ def _names_after(sentence, at, lower_case_note, several):
         age_m = _OWN_AGE.match(sentence, end)
         age = None
         if age_m:
-            age = int(age_m.group("paren") or age_m.group("comma") or age_m.group("bare"))
+            age = int(age_m.group("paren") or age_m.group("comma") or age_m.group("bare") or age_m.group("plain"))
             end = age_m.end()
         names.append((_capitalised(m.group("name")), age))
     return names, end
@@ -614,7 +618,8 @@ def possessor(clause):
 _STARTERS = re.compile(
     r"^(?:i|i['’]ll|i['’]m|i['’]ve|i['’]d|we|we['’]ll|he|she|they|he['’]ll|she['’]ll|they['’]ll|it|ich|er|sie|wir|es|man)\b"
     r"|^(?:promised|will|need|needs|must|have to|has to|should|remember|don['’]?t forget|next|let['’]?s|todo|to do|"
-    r"to-do|also|versprochen|muss|soll|werde|nächste[rsn]?|termin|treffen|rückruf|gift|geschenk|hobby|loves|likes|"
+    r"to-do|also|versprochen|muss|soll|werde|nächste[rsn]?|termin|treffen|rückruf|rückmeldung|gift|geschenk|hobby|"
+    r"loves|likes|"
     r"plays|spielt|liebt|mag|his|her|seine?|ihre?|follow|seeing|meeting|melde|schicke|sende|rufe|kläre|kümmere|"
     r"besorge|bringe|schreibe|prüfe|buche|hole|erstelle)\b|^(?:gift|geschenk)\w*"
     rf"|^(?:(?:{POSSESSIVES}|[A-ZÄÖÜ][\w-]*['’]s)\s+)?(?:{_REL})\b"

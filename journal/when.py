@@ -111,7 +111,8 @@ _PATTERNS = [
     ("iso", r"(?P<year>20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"),
     ("weekday", rf"(?:(?P<lead>{_NEXT}|{_THIS}|{_LAST}|on|by|until|till|til|before|am|bis|zum)\s+)?"
                 rf"(?:(?P<wd>{_WD})|(?P<wd_lead>{_WD_LEAD}))s?"),
-    ("the_nth", rf"(?:on\s+|by\s+)?the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s*(?:of\s+)?(?:{_MON})\b)"),
+    ("the_nth", rf"(?:(?:on|by|until|before)\s+(?:the\s+)?|the\s+)(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b"
+                rf"(?!\s*(?:of\s+)?(?:{_MON})\b)"),
     ("am_nth", rf"(?:am|zum|bis\s+zum|bis)\s+(?P<day>[0-3]?\d)\.(?!\d)(?!\s*(?:{_MON})\b)"),
 ]
 _TIME = re.compile(

@@ -38,6 +38,9 @@ def found(note, today=WEDNESDAY):
     ("remind me to call Jane on Friday about the renewal", "call Jane about the renewal", "2026-03-13"),
     ("Angebot überarbeiten und bis 15.6. schicken", "Angebot überarbeiten und schicken", "2026-06-15"),
     ("I told her I would get back to her within a week", "get back to her", "2026-03-18"),
+    ("He asked me to send the references by next Monday", "send the references", "2026-03-16"),
+    ("send proposal by 20th", "send proposal", "2026-03-20"),
+    ("Chase on Friday if nothing back", "chase if nothing back", "2026-03-13"),
 ])
 def test_my_promises_and_their_due_dates(note, text, due):
     """A promise of mine is found with its day, resolved to the future from the visit's day (a Wednesday)."""
@@ -68,6 +71,7 @@ def test_a_cancelled_meeting_plans_nothing_but_my_call_back_counts():
     "Order placed for 30 units, delivery on 15 April",
     "Call went well, he is happy with the service",
     "Er ruft morgen zurück",
+    "Will probably order again in spring. No action needed",
 ])
 def test_what_is_not_my_promise(note):
     """The customer's commitments, past events and the "Met Jan" trap make no promise."""
@@ -88,6 +92,7 @@ def test_what_is_not_my_promise(note):
     ("his daughter is 8", []),
     ("Treffen am Donnerstag. Ihr Mann Peter ist Koch", [("partner", "Peter", None)]),
     ("her kids: Noah (9), Mia (7) and Ben (3)", [("child", "Noah", 9), ("child", "Mia", 7), ("child", "Ben", 3)]),
+    ("wife Sarah, kids Tom 7 and Lucy 4", [("partner", "Sarah", None), ("child", "Tom", 7), ("child", "Lucy", 4)]),
 ])
 def test_family(note, family):
     """Relation, name and age, in English and German; "Frau Müller" is Mrs Müller, and a nameless child is
@@ -125,6 +130,7 @@ def test_interests_and_gift_ideas(note, interests, gifts):
     ("see you on Friday at 3", "2026-03-13", "15:00"),
     ("in 14 Tagen wieder vorbeischauen, um halb zehn", "2026-03-25", "09:30"),
     ("Angebot bis 15.6. schicken. Termin vor Ort am 22.6.", "2026-06-22", None),
+    ("visit went fine. next appt 3/15 at 2pm", "2026-03-15", "14:00"),
 ])
 def test_the_next_meeting(note, date, time):
     """The next meeting's day and time."""
