@@ -4,7 +4,7 @@ import datetime
 from flask import Blueprint
 from flask_login import current_user, login_required
 
-from . import clock
+from . import clock, next_up
 from .dates import format_day
 from .models import (PULSES, Contact, Finding, PlannedVisit, Promise, due_for_touch, due_promises, needing_attention,
                      planned_gestures_due, uncovered_dates, upcoming_dates)
@@ -76,6 +76,7 @@ def render_today(status=200):
     listed = ("findings", "visits", "promises", "due", "dropped", "not_asked", "dates", "gestures")
     # Anything listed belongs to a person: ask the database only when every list is empty.
     context["has_people"] = any(context[key] for key in listed) or Contact.for_user(current_user).exists()
+    context["next_up"] = next_up.actions(**context)
     return render("today/index.html", status=status, today_label=format_day(today), **context)
 
 

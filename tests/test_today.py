@@ -1,5 +1,6 @@
 """Today: promises due, people due for a touch, dates in the next 14 days, people needing attention."""
 import datetime
+import re
 
 from helpers import add_contact, add_family, capture, text
 
@@ -168,3 +169,33 @@ def test_promise_from_the_brief_validation_and_isolation(app, ada, bob):
 def test_empty_today_for_a_new_user(ada):
     html = text(ada.get("/"))
     assert "Nothing due today" in html and "Add a person" in html
+
+
+def test_next_up_ranks_the_three_most_urgent_actions(app, ada):
+    """Overdue promises first (most days overdue first), then what is today (a planned visit), then people overdue
+    for a touch: the first three, each leading to the person."""
+    zoe = add_contact(ada, name="Zoë Martin")
+    tom = add_contact(ada, name="Tom Walsh")
+    ann = add_contact(ada, name="Ann Lee")
+    uid = ada.user.id
+    _promise(app, uid, zoe, "send the brochure", TODAY - datetime.timedelta(days=2))
+    _promise(app, uid, tom, "call back about the quote", TODAY - datetime.timedelta(days=5))
+    assert ada.post(f"/people/{ann}/visits", data={"visit_on": str(TODAY), "visit_at": "15:00", "visit_note": ""},
+                    htmx_target="contact-visits").status_code == 200
+    with app.app_context():
+        Contact.update(cadence_days=7, created_at=datetime.datetime.now() - datetime.timedelta(days=30)).where(
+            Contact.id == zoe).execute()
+    html = text(ada.get("/"))
+    card = html[html.index('id="today-next"'):html.index("</section>", html.index('id="today-next"'))]
+    rows = re.findall(r"<strong>(.*?)</strong>", card)
+    assert rows == ["call back about the quote · Tom Walsh", "send the brochure · Zoë Martin", "Visit Ann Lee"]
+    assert "Promise overdue by 5 days" in card and "Planned today at 15:00" in card
+    assert f'href="/capture?contact={ann}"' in card  # the visit: capture it
+    # The person overdue for a touch comes fourth: not shown.
+    assert "Get in touch with Zoë Martin" not in card
+
+
+def test_next_up_is_empty_when_nothing_is_urgent(app, ada):
+    """No promise due, no visit or date today, nobody overdue: no card."""
+    add_contact(ada, name="Zoë Martin")
+    assert 'id="today-next"' not in text(ada.get("/"))
