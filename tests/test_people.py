@@ -357,3 +357,18 @@ def test_an_alternative_name_is_kept_edited_and_shown_under_the_name(app, ada):
     assert ok.status_code == 200 and "やまだ たろう" in text(ok) and "山田太郎" not in text(ok)
     plain = add_contact(ada, name="Tom Walsh")
     assert "Also known as" not in text(ada.get(f"/people/{plain}"))
+
+
+def test_their_world_shows_what_is_noted_and_one_line_for_the_rest(ada):
+    """An empty "Their world" is one line that opens the form, not five "Not noted yet"; once something is noted,
+    it shows, and the questions still open are one line too."""
+    cid = add_contact(ada)
+    world = lambda html: html[html.index('id="contact-world"'):html.index("</section>", html.index('id="contact-world"'))]
+    empty = world(text(ada.get(f"/people/{cid}")))
+    assert "Not noted yet" not in empty and "<dt>" not in empty
+    assert ">Add their world</a>" in empty and f'href="/people/{cid}?edit=world#contact-world"' in empty
+    ada.post(f"/people/{cid}/world", data={"goals": "Open a second warehouse", "challenges": "", "how_to_help": "",
+                                           "ideas_to_give": "", "feel_important": ""})
+    noted = world(text(ada.get(f"/people/{cid}")))
+    assert "<dd>Open a second warehouse</dd>" in noted and noted.count("<dt>") == 1
+    assert ">Add more</a>" in noted and "Not noted yet" not in noted
