@@ -13,6 +13,7 @@ from .note_words import RELATIONS as RELATION_WORDS  # the words a note uses for
 from .dates import MONTHS_SHORT
 from .models import RELATIONS, Contact, FamilyMember, Gift, PlannedVisit, Promise
 from .text import fold, split_list
+from .touch_forms import NOTE_MAX
 
 KINDS = ("promise", "family", "interest", "gift", "meeting")
 # Each kind's values, as the chip's inputs hold them (text).
@@ -28,7 +29,8 @@ NAME_LIMIT = 200
 INTEREST_LIMIT = 60
 MOST = 40  # chips read from one form, at most
 _CHIP_KEY = re.compile(r"^chip-(\d{1,3})-key$")
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_AGE = re.compile(r"\d{1,3}", re.ASCII)
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$", re.ASCII)
 
 
 def digest(note):
@@ -46,8 +48,14 @@ class Owner:
 
 
 def owners_of(known, new):
-    """The chosen people, in order: the user's contacts, then the new names."""
-    return [Owner(f"c:{c.id}", c.name, c) for c in known] + [Owner(f"n:{i}", n) for i, n in enumerate(new)]
+    """The chosen people, in order: the user's contacts, then the new names (named by their folded name, so that a
+    chip stays with its person when another new name is taken away; a repeated name by its position too)."""
+    owners, seen = [Owner(f"c:{c.id}", c.name, c) for c in known], set()
+    for i, name in enumerate(new):
+        value = "n:" + fold(name)[:200]
+        owners.append(Owner(value if value not in seen else f"{value}#{i}", name))
+        seen.add(value)
+    return owners
 
 
 def _words(text):
@@ -117,7 +125,7 @@ def read(found, owners):
 
     def add(kind, values, item, leave_out=""):
         chip = _fresh(kind, values, owner_for(owners, item.about, item.sentence, leave_out))
-        if chip.key not in keys:
+        if chip.key not in keys and len(chips) < MOST:  # no more than a form sends back (`submitted`)
             keys.add(chip.key)
             chips.append(chip)
 
@@ -156,7 +164,7 @@ def submitted(form):
         values = {name: (form.get(prefix + name) or "").strip() for name in FIELDS[kind]}
         try:
             found = json.loads(form.get(prefix + "found") or "{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # a tampered "[[[[…" is as good as nothing
             found = {}
         if not isinstance(found, dict):
             found = {}
@@ -185,7 +193,9 @@ def merged(fresh, sent, owners):
 
 def chips_for(user, note, day, owners, sent=()):
     """The chips of `note` (written on `day`) for these owners, keeping the state of the chips `sent` back."""
-    chips = merged(read(extraction.extract(note, today=day), owners), list(sent), owners)
+    # A note over the field's limit is refused at Save anyway: not read (about 9 µs a character).
+    found = extraction.extract(note, today=day) if len(note) <= NOTE_MAX else extraction.Extraction()
+    chips = merged(read(found, owners), list(sent), owners)
     mark_known(user, chips, owners, day)
     return chips
 
@@ -232,9 +242,10 @@ def clean(chip, owners):
         payload["date"] = day.isoformat() if day else ""
     if chip.kind == "meeting":
         time = values.get("time", "")
-        if time and not _TIME.match(time):
+        match = _TIME.match(time)
+        if time and not match:
             errors["time"] = "Use a time like 10:30."
-        payload["time"] = time or None
+        payload["time"] = f"{int(match.group(1)):02d}:{match.group(2)}" if match else None  # "9:30" -> "09:30"
     if chip.kind == "family":
         name = " ".join(values.get("name", "").split())
         if not name:
@@ -245,13 +256,14 @@ def clean(chip, owners):
         if relation not in dict(RELATIONS):
             errors["relation"] = "Choose a relation."
         age = values.get("age", "")
-        if age and not (age.isdigit() and int(age) <= 120):
+        whole = bool(_AGE.fullmatch(age))  # ASCII digits only: "²" is a digit to str.isdigit()
+        if age and not (whole and int(age) <= 120):
             errors["age"] = "Use an age between 0 and 120."
         interests = split_list(values.get("interests", ""))
         if any(len(i) > INTEREST_LIMIT for i in interests):
             errors["interests"] = f"Keep each interest under {INTEREST_LIMIT} characters."
         word = values.get("word", "")
-        payload.update(name=name, relation=relation, age=int(age) if age.isdigit() else None, interests=interests,
+        payload.update(name=name, relation=relation, age=int(age) if whole else None, interests=interests,
                        word=word if RELATION_WORDS.get(word) == relation else "")
     chip.errors = errors
     return None if errors else payload

@@ -33,10 +33,12 @@ def keep(finding_id):
     """Store what the note said, exactly as its chip would have at Save, and take it off Today."""
     finding = get_owned_or_404(Finding, finding_id)
     with db.atomic():
+        # Taken off first: of two Keeps of one finding (a double tap, two tabs) only the one that removed it stores.
+        if not Finding.delete().where(Finding.id == finding.id).execute():
+            return _answer(finding, True)
         contact = Contact.owned(current_user, finding.contact_id)
         touch = Touch.owned(current_user, finding.touch_id)
         warnings = chips.store(contact, touch, finding.kind, finding.values, touch.happened_at.date())
-        finding.delete_instance()
     return _answer(finding, True, warnings)
 
 

@@ -17,6 +17,7 @@ from .formkit import strip as _strip
 # A note is what an import wrote down about someone (an address book's note), not a moment to capture: the capture
 # screen offers the moments only, and the edit form keeps a note's kind.
 MOMENTS = [(key, label) for key, label in TOUCH_KINDS if key != "note"]
+NOTE_MAX = 20000  # characters of a note (an imported one too; the capture reads no longer a note for chips)
 
 
 def _optional_str(value):
@@ -36,7 +37,7 @@ class TouchFields(FlaskForm):
     """What every touch has: kind, time, note, pulse and the give/ask flag."""
 
     kind = RadioField("Kind", choices=_choices(MOMENTS), default="visit", validators=[DataRequired("Choose a kind.")])
-    note = TextAreaField("Note", filters=[_strip], validators=[Length(max=20000)])
+    note = TextAreaField("Note", filters=[_strip], validators=[Length(max=NOTE_MAX)])
     happened_at = WallClockField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()])
     pulse = RadioField("How did they seem?", choices=_choices([("", "Not noted")] + [(str(v), label) for v, label in PULSES]),
                        coerce=int_or_none, default="", validate_choice=False)

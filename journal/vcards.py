@@ -12,12 +12,13 @@ from . import checks, import_rows, vcard_lines
 from .dates import FIRST_YEAR, DateProblem, PartialDate, partial_date
 from .models import RELATIONS, Contact, ContactMethod, FamilyMember, ImportantDate, too_long
 from .text import fold, only_digits
+from .touch_forms import NOTE_MAX
 
 log = logging.getLogger(__name__)
 
 NO_YEAR = 1604  # the year Apple (X-APPLE-OMIT-YEAR) and CardBook write for a date whose year is unknown
 PLACEHOLDER = PartialDate(1900, 1, 1)  # what some address books write for "no birthday"
-MAX_NOTE = 20000  # the touch form's limit, so the imported note can be edited as any other
+MAX_NOTE = NOTE_MAX  # the touch form's limit, so the imported note can be edited as any other
 MAX_NOTES = 30  # lines of the preview about one card (a damaged card could have thousands)
 APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 RELATION_WORDS = {

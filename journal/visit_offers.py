@@ -13,7 +13,8 @@ KEPT = 20  # offers remembered at most (the newest); an older one still shows on
 
 def offer_after_capture(touch, people):
     """Remember, for the briefs of `people`, to offer marking their open visits up to the touch's day done by `touch`."""
-    due = PlannedVisit.open_due_for(touch.user_id, [p.id for p in people], touch.happened_at.date())
+    due = [v for v in PlannedVisit.open_due_for(touch.user_id, [p.id for p in people], touch.happened_at.date())
+           if v.source_touch_id != touch.id]  # "see her again today at 17:00" plans a visit, it is not one done
     if not due:
         return
     offered = [pair for pair in session.get(KEY, []) if pair[0] not in {v.id for v in due}]

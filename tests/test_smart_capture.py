@@ -135,7 +135,7 @@ def test_each_chip_belongs_to_the_person_it_names(ada):
     fields = chip_fields(html)
     owners = {fields[f"chip-{n}-key"]: fields[f"chip-{n}-owner"] for n in range(3)}
     assert owners == {"promise:send the brochure": f"c:{zoe}",  # nobody named: the first chosen
-                      "promise:bring samples": "n:0",  # "Jan wants samples": the new person Jan Novak
+                      "promise:bring samples": "n:jan novak",  # "Jan wants samples": the new person Jan Novak
                       "family:maria": f"c:{tom}"}  # "Tom's wife Maria"
     # One tap moves a chip: every chosen person is a radio beside it.
     assert len(re.findall(r'type="radio" name="chip-\d+-owner"', html)) == 3 * 3 and "> Jan Novak</label>" in html
@@ -315,3 +315,56 @@ def test_findings_go_with_their_touch_and_their_account_and_stay_out_of_backups(
     assert ada.post("/account/delete", data={"confirm_password": PASSWORD}).status_code == 302
     with app.app_context():
         assert Finding.select().count() == 0 and Contact.select().count() == 0
+
+
+def test_a_chip_stays_with_its_new_person_when_another_new_name_goes(ada):
+    """New people are named by their name, not their place: taking Alice away does not give her chip to Bob."""
+    zoe = add_contact(ada, name="Zoë Martin")
+    first = chip_fields(text(found(ada, [zoe], new=["Jan Novak", "Bob Stone"], note="samples.")))
+    assert first["chip-0-owner"] == "n:jan novak"
+    again = chip_fields(text(found(ada, [zoe], new=["Bob Stone"], note="samples.", **first)))
+    assert again["chip-0-owner"] != "n:bob stone"  # Jan is gone: back to the first chosen, not to Bob
+
+
+def test_keep_twice_stores_once(app, ada):
+    """Two Keeps of one finding (a double tap, two tabs): one promise."""
+    zoe = add_contact(ada)
+    ids = waiting(app, ada, zoe)
+    assert ada.post(f"/findings/{ids['promise']}/keep").status_code in (200, 303)
+    assert ada.post(f"/findings/{ids['promise']}/keep").status_code == 404
+    with app.app_context():
+        assert Promise.select().count() == 1
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("time", "9:30", None),  # stored as 09:30
+    ("time", "25:00", "Use a time like 10:30."),
+    ("age", "²", "Use an age between 0 and 120."),
+    ("age", "9" * 5000, "Use an age between 0 and 120."),
+    ("found", "[" * 100000, None),
+])
+def test_odd_chip_values_are_refused_or_read_never_a_500(app, ada, field, value, message):
+    """Tampered or old-browser chip values: a message beside the chip, or the value read; nothing breaks."""
+    zoe = add_contact(ada)
+    fields = chip_fields(text(found(ada, [zoe])))
+    keys = {fields[f"chip-{n}-key"].partition(":")[0]: n for n in range(3)}
+    kind = {"time": "meeting", "age": "family", "found": "promise"}[field]
+    fields[f"chip-{keys[kind]}-{field}"] = value
+    response = capture(ada, [zoe], note=NOTE, htmx=True, **fields)
+    if message:
+        assert response.status_code == 422 and message in text(response)
+    else:
+        assert response.status_code == 204
+        with app.app_context():
+            assert PlannedVisit.get().at == (datetime.time(9, 30) if field == "time" else datetime.time(10, 0))
+
+
+def test_a_visit_planned_by_this_very_note_is_not_offered_as_done(app, ada):
+    """A note written on 15 April that plans the next meeting for 15 April: a visit planned, not one to mark done."""
+    zoe = add_contact(ada)
+    fields = chip_fields(text(found(ada, [zoe], happened_at="2026-04-15T09:00")))
+    response = capture(ada, [zoe], note=NOTE, happened_at="2026-04-15T09:00", **fields)
+    assert response.status_code == 303
+    with app.app_context():
+        assert PlannedVisit.get().source_touch_id == Touch.get().id
+    assert "You had a visit planned" not in text(ada.get(f"/people/{zoe}"))
