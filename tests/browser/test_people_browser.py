@@ -305,7 +305,7 @@ def test_edit_their_world(watch, signed_in_page, live_server, app, new_email):
     contact_id = seed_contact(app, new_email)
     open_brief(page, contact_id)
     world = page.locator("#contact-world")
-    expect(world).to_contain_text("Not noted yet")
+    expect(world.get_by_role("link", name="Add their world")).to_be_visible()  # one line, not five "Not noted yet"
     goal = "Open a second warehouse in Łódź next year"
     with SameDocument(page):
         world.get_by_role("link", name="Edit their world").tap()
@@ -317,6 +317,7 @@ def test_edit_their_world(watch, signed_in_page, live_server, app, new_email):
         expect(world.locator("form")).to_have_count(0)
         expect(world.locator("dd", has_text=goal)).to_be_visible()
         expect(world.get_by_role("link", name="Edit their world")).to_be_visible()
+        expect(world.get_by_role("link", name="Add more")).to_be_visible()
     assert contact_in_db(app, contact_id).goals == goal
     assert_clean(watch)
     assert_only_local(watch, live_server)
