@@ -432,6 +432,19 @@ def test_brief_touch_targets(signed_in_page, app, new_email):
     assert small == [], f"controls under 44 px tall: {small}"
 
 
+def test_phone_and_email_sit_beside_their_labels(signed_in_page, app, new_email):
+    """On a phone the first phone number and email are on the line of their labels, not below them (issue 19)."""
+    page = signed_in_page
+    contact_id = seed_contact(app, new_email, full=True)
+    open_brief(page, contact_id)
+    card = page.locator("#contact-card")
+    for label, value in (("Phones", "a[href^='tel:']"), ("Emails", "a[href^='mailto:']")):
+        term = card.locator("dt", has_text=label).bounding_box()
+        first = card.locator(f"dd {value}").first.bounding_box()
+        middle = lambda box: box["y"] + box["height"] / 2
+        assert abs(middle(term) - middle(first)) <= 4, (label, term, first)
+
+
 def test_brief_is_local_and_clean(watch, signed_in_page, live_server, app, new_email):
     """The full brief, and every section's edit form, load with no console errors and no foreign requests."""
     page = signed_in_page
