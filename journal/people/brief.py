@@ -9,9 +9,9 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from .. import clock
+from .. import ask_about, clock
 from ..extensions import htmx
 from ..gift_forms import GestureDoneForm, GestureForm, GiftIdeaForm, gesture_prompts, recipient_choices
 from .. import visit_offers
@@ -24,6 +24,8 @@ from .forms import WORLD_QUESTIONS
 # The brief's sections: each element id and the partial that fills it.
 BRIEF_PARTIALS = {
     "contact-card": "people/_card.html",
+    "contact-summary": "people/_summary.html",
+    "contact-details": "people/_details.html",
     "contact-visits": "people/_visits.html",
     "contact-dates": "people/_dates.html",
     "contact-family": "people/_family.html",
@@ -229,6 +231,21 @@ class Brief:
         """Open planned visits offered after a capture, or whose day has passed: each asks "done?"."""
         return [v for v in self.planned_visits if v.id in self.visit_offers or v.on < self.today]
 
+    @property
+    def family_line(self):
+        """The family as the summary says it: "Anne · Léa, 10 · Max, 12" (partners first, ages now)."""
+        return " · ".join(f"{e.member.name}, {e.age}" if e.age else e.member.name for e in self.family)
+
+    @property
+    def last_touch(self):
+        """The latest touch, or None."""
+        return self.touches[0] if self.touches else None
+
+    @cached_property
+    def ask_about(self):
+        """One to three openers for the call, each with its source (journal/ask_about.py)."""
+        return ask_about.openers(self)
+
     @cached_property
     def gestures(self):
         """The planned gestures for the contact, soonest due first."""
@@ -262,7 +279,12 @@ def render_brief(contact, status=200, edit=None, promise_form=None, gift_form=No
     )
     response = render("people/brief.html", partials=BRIEF_PARTIALS, status=status, **context)
     if htmx and htmx.target in BRIEF_PARTIALS:
-        extra = [render_template(BRIEF_PARTIALS[key], oob=True, **context) for key in also if key != htmx.target]
+        also = list(also)
+        if request.method == "POST" and status < 400:
+            # Every saved change may change the summary at the top (issue 19: refreshed in the same response).
+            also += ["contact-summary"] + (["contact-details"] if htmx.target == "contact-card" else [])
+        extra = [render_template(BRIEF_PARTIALS[key], oob=True, **context)
+                 for key in dict.fromkeys(also) if key != htmx.target]
         response.set_data(response.get_data(as_text=True) + "".join(extra))
     return response
 
