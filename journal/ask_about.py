@@ -23,9 +23,9 @@ QUOTE = 90  # characters of a note's sentence quoted as the source
 
 # Events a customer is glad to be asked about afterwards (English and German, as the smart capture reads).
 _EVENT = re.compile(
-    r"\b(?P<event>exams?|finals|driving test|recital|concert|audition|tournament|race|marathon|competition|"
-    r"championship|surgery|operation|wedding|trip|holidays?|vacation|house move|graduation|job interview|"
-    r"christening|baptism|trade fair|fair|board meeting|product launch|audit|exhibition|conference|renovation|"
+    r"\b(?P<event>exams?|finals|driving test|recital|concert|audition|tournament|marathon|championship|surgery|"
+    r"wedding|trip|holidays?|vacation|house move|graduation|job interview|christening|baptism|trade fair|trade show|"
+    r"board meeting|product launch|audit|exhibition|conference|renovation|"
     r"(?P<german>prüfungen|prüfung|abitur|hochzeit|urlaub|reise|umzug|turnier|konzert|messe|taufe|einschulung)|"
     r"(?P<start>university|college|school|kindergarten|new job|(?P<german_start>uni|schule|kita)))\b", re.IGNORECASE)
 _WORRY = re.compile(r"\b(?:stressed|worried|anxious|sick|ill|in hospital|unwell|struggling|upset|exhausted|"
@@ -117,7 +117,9 @@ def _from_note(touch, family_names, today):
             subject = f"{whose}'s {what}" if whose else f"the {what}"
             dated = [w for w in find_when(sentence, written) if not w.past]
             if event.group("start"):
-                text = f"How is {whose} finding {what}?" if whose else f"How is {what} going?"
+                if not whose:
+                    continue  # "they supply the school canteen" is nobody's first day
+                text = f"How is {whose} finding {what}?"
             elif dated and _ahead(dated[0], sentence, today):
                 # "next month" names no day: saying "(1 Dec)" would be made up.
                 day = "" if _vague(dated[0], sentence) else f" ({short_day(dated[0].date, today)})"
@@ -130,6 +132,10 @@ def _from_note(touch, family_names, today):
         elif _WORRY.search(sentence):
             yield Opener(f"How is {whose} doing?" if whose else "Ask how they are doing.",
                          _note_source(touch, sentence, today), "note")
+
+
+_RELATION = re.compile(rf"\b({'|'.join(sorted(map(re.escape, words.RELATIONS), key=len, reverse=True))})\b",
+                       re.IGNORECASE)
 
 
 def _vague(when, sentence):
@@ -150,8 +156,7 @@ def _whose(sentence, family_names):
         name = family_names.get(token.casefold().removesuffix("'s").removesuffix("’s"))
         if name:
             return name
-    m = re.search(rf"\b({'|'.join(sorted(map(re.escape, words.RELATIONS), key=len, reverse=True))})\b", sentence,
-                  re.IGNORECASE)
+    m = _RELATION.search(sentence)
     if m and m.group(1).casefold() not in words.NEEDS_POSSESSIVE:
         relation = m.group(1).casefold()
         return "your " + _ENGLISH_RELATION.get(relation, relation)

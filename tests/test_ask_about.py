@@ -147,3 +147,10 @@ def test_a_get_of_a_section_sends_no_summary_beside_it(ada, target):
     cid = add_contact(ada)
     html = ada.hx(f"/people/{cid}", target).get_data(as_text=True)
     assert html.count("<section") == 1 and html.lstrip().startswith(f'<section id="{target}"')
+
+
+def test_business_words_are_not_family_events():
+    """'the school canteen', 'a fair price', 'their operation in Lyon': nothing to ask about."""
+    b = brief(notes=[(3, "They supply the school canteen."), (3, "Asked for a fair price."),
+                     (3, "Their operation in Lyon is growing.")])
+    assert texts(b) == []
