@@ -19,6 +19,26 @@
     return Promise.all(jobs).catch(function () { /* the server's Clear-Site-Data also wipes */ });
   }
 
+  /* This phone's push subscription ends with the login: the server is told which one (the form's push_endpoint),
+     and the browser drops it. */
+  function forgetPush(form) {
+    if (!("serviceWorker" in navigator)) { return Promise.resolve(); }
+    return navigator.serviceWorker.getRegistration().then(function (registration) {
+      return registration && registration.pushManager ? registration.pushManager.getSubscription() : null;
+    }).then(function (subscription) {
+      if (!subscription) { return; }
+      var field = form.querySelector("input[name=push_endpoint]");
+      if (!field) {
+        field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "push_endpoint";
+        form.appendChild(field);
+      }
+      field.value = subscription.endpoint;
+      return subscription.unsubscribe();
+    }).catch(function () { /* the server ends the session's subscriptions anyway */ });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute || !form.hasAttribute("data-logout") || form.hasAttribute("data-logout-ready")) { return; }
@@ -32,7 +52,7 @@
           "Logging out deletes " + (unsent === 1 ? "it" : "them") + " from this phone. Log out anyway?")) {
         return;
       }
-      return wipeBrowser().then(function () {
+      return forgetPush(form).then(wipeBrowser).then(function () {
         form.setAttribute("data-logout-ready", "");
         form.submit();
       });
