@@ -22,7 +22,7 @@ def extra_prefixes():
 
 
 def _under(url, prefix):
-    """True when `url` starts with `prefix` at a boundary: "https://a.example" must not allow "https://a.example.evil"."""
+    """True when `url` starts with `prefix` at a boundary ("https://a.example" does not allow "https://a.example.evil")."""
     if not url.startswith(prefix):
         return False
     return prefix.endswith("/") or len(url) == len(prefix) or url[len(prefix)] in "/?"

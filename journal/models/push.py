@@ -17,7 +17,7 @@ KEEP = datetime.timedelta(days=3)  # sent rows older than this are only history:
 
 
 class PushSettings(OwnedModel):
-    """When a user's reminders come: the digest's time (None: no digest), minutes before a visit (0: none), names only."""
+    """When reminders come: the digest's time (None: no digest), minutes before a visit (0: none); names only."""
 
     user = ForeignKeyField(User, on_delete="CASCADE", unique=True)
     digest_at = TimeField(null=True, default=DIGEST_AT)

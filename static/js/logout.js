@@ -20,11 +20,16 @@
   }
 
   /* This phone's push subscription ends with the login: the server is told which one (the form's push_endpoint),
-     and the browser drops it. */
+     the browser drops it, and the notifications shown are closed. */
   function forgetPush(form) {
     if (!("serviceWorker" in navigator)) { return Promise.resolve(); }
     return navigator.serviceWorker.getRegistration().then(function (registration) {
-      return registration && registration.pushManager ? registration.pushManager.getSubscription() : null;
+      if (!registration || !registration.pushManager) { return null; }
+      // Reminders already shown name customers: they go with the login, as does the badge.
+      if (navigator.clearAppBadge) { navigator.clearAppBadge().catch(function () {}); }
+      return registration.getNotifications().then(function (shown) {
+        shown.forEach(function (notification) { notification.close(); });
+      }).catch(function () {}).then(function () { return registration.pushManager.getSubscription(); });
     }).then(function (subscription) {
       if (!subscription) { return; }
       var field = form.querySelector("input[name=push_endpoint]");

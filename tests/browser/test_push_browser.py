@@ -60,7 +60,8 @@ def test_enable_then_a_visit_reminder_shows_and_its_tap_opens_the_brief(page, co
         phone = PhoneKeys()
         endpoint = service.url + "/push/chromium"
         context.grant_permissions(["notifications"], origin=live_server.url)
-        page.add_init_script(STUB % json.dumps({"endpoint": endpoint, "keys": {"p256dh": phone.p256dh, "auth": phone.auth}}))
+        fake = {"endpoint": endpoint, "keys": {"p256dh": phone.p256dh, "auth": phone.auth}}
+        page.add_init_script(STUB % json.dumps(fake))
         sign_up(page, new_email)
         contact_id = seed_contact(app, new_email, name="Jan Kowalski")
 
@@ -76,7 +77,9 @@ def test_enable_then_a_visit_reminder_shows_and_its_tap_opens_the_brief(page, co
             assert [p.endpoint for p in PushSubscription.of_user(user)] == [endpoint]
             user.choose_time_zone("UTC")
             PlannedVisit.plan(Contact.get_by_id(contact_id), datetime.date(2026, 12, 2), datetime.time(11, 0))
-            assert push_delivery.send_due(datetime.datetime(2026, 12, 2, 10, 30, tzinfo=datetime.timezone.utc)) == {"sent": 1}  # the digest's window (08:00-10:00) is over
+            # 10:30 UTC: half an hour before the visit, and the digest's window (08:00-10:00) is over.
+            moment = datetime.datetime(2026, 12, 2, 10, 30, tzinfo=datetime.timezone.utc)
+            assert push_delivery.send_due(moment) == {"sent": 1}
         plaintext = phone.decrypt(service.received[0]["body"]).decode()
 
         cdp, registration = registration_id(context, page, live_server.url)
@@ -91,16 +94,29 @@ def test_enable_then_a_visit_reminder_shows_and_its_tap_opens_the_brief(page, co
         # A test cannot tap a notification: the worker runs what its notificationclick handler runs, with this
         # window (Notifications) open.
         worker = context.service_workers[0]
-        worker.evaluate("self.registration.getNotifications().then(ns => openNotification(ns[0]))")
+        worker.evaluate("self.registration.getNotifications()"
+                        ".then(ns => { ns[0].close(); return openNotification(ns[0]); })")
         expect(page).to_have_url(f"{live_server.url}/people/{contact_id}")
         expect(page.get_by_role("heading", name="Jan Kowalski")).to_be_visible()
 
-        # Logging out on this phone ends its subscription, on the server and in the browser.
+        # Logging out on this phone ends its subscription, on the server and in the browser, and closes the
+        # notifications that name customers.
+        cdp.send("ServiceWorker.deliverPushMessage",
+                 {"origin": live_server.url + "/", "registrationId": registration, "data": plaintext})
+        wait_for_js(page, "() => navigator.serviceWorker.ready.then(r => r.getNotifications()).then(ns => ns.length)",
+                    what="the notification shown again")
+        closed = []
+        page.expose_binding("notificationClosed", lambda source, title: closed.append(title))
+        page.add_init_script("""Notification.prototype.close = (function (close) {
+          return function () { window.notificationClosed(this.title); return close.call(this); };
+        })(Notification.prototype.close);""")
         page.goto("/account")
         page.get_by_role("button", name="Log out", exact=True).tap()
         expect(page).to_have_url(re.compile(r"/login"))
         with app.app_context():
             assert PushSubscription.select().count() == 0
+        assert page.evaluate("sessionStorage.getItem('fake-push')") is None
+        assert closed == ["Visit at 11:00"]
 
 
 def test_an_iphone_not_installed_is_told_to_add_to_home_screen(browser, playwright, live_server, new_email):
