@@ -128,7 +128,7 @@ def send_due(moment):
         for key, title, body, (endpoint, values), until in due:
             expires = now + datetime.timedelta(seconds=push_messages.seconds_until(until, local))
             for phone in phones:
-                payload = push_messages.payload(title, body, link(phone.origin, endpoint, **values), badge)
+                payload = push_messages.payload(title, body, link(phone.origin, endpoint, **values), badge, key)
                 message = PushMessage.claim(phone, key, payload, expires)
                 if message is not None:
                     outcome = deliver(message, phone, now)

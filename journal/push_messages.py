@@ -22,10 +22,12 @@ def _cut(text, length=BODY_LENGTH):
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def payload(title, body, navigate, badge=None):
+def payload(title, body, navigate, badge=None, tag=None):
     """The message as JSON text: Declarative Web Push (iOS 18.4+ shows it without the worker; static/sw.js reads the
-    same fields elsewhere)."""
+    same fields elsewhere). `tag`: a message shown again (a retry) replaces the first rather than adding one."""
     notification = {"title": title, "body": _cut(body), "navigate": navigate, "lang": "en", "dir": "ltr"}
+    if tag:
+        notification["tag"] = tag
     message = {"web_push": 8030, "notification": notification}
     if badge is not None:
         # WebKit reads the badge inside "notification" (a string), the W3C Push API draft beside it (a number).

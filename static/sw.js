@@ -164,7 +164,7 @@ self.addEventListener("push", function (event) {
   if (!message) { return; }
   var shown = message.notification;
   var jobs = [self.registration.showNotification(shown.title, {
-    body: shown.body || "", lang: shown.lang || "", dir: shown.dir || "auto", icon: RAPPORT_URLS.icon,
+    body: shown.body || "", lang: shown.lang || "", dir: shown.dir || "auto", tag: shown.tag || "", icon: RAPPORT_URLS.icon,
     badge: RAPPORT_URLS.icon, data: { navigate: shown.navigate || RAPPORT_URLS.today }
   })];
   var badge = Number(message.app_badge !== undefined ? message.app_badge : shown.app_badge);

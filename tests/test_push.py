@@ -121,6 +121,7 @@ def test_digest_is_encrypted_signed_with_a_ttl_and_sent_once(app, ada, runner, s
     assert message["notification"]["body"] == "1 promise due"
     assert message["notification"]["navigate"] == "http://localhost/"
     assert message["notification"]["app_badge"] == "1" and message["app_badge"] == 1
+    assert message["notification"]["tag"] == "digest:2026-12-02"
     assert len(post["body"]) < 1024
     assert "send the brochure" not in json.dumps(message)  # the digest counts, it does not quote
     with app.app_context():
