@@ -37,16 +37,17 @@ def create_app(test_config=None):
     templating.init_app(app)
 
     from . import (auth, backup, calendar, capture, export_jobs, exports, extraction, findings, gestures, gifts, imports,
-                   ops, people, promises, pwa, search, tasks, today, touches, visits)
+                   ops, people, promises, push, pwa, search, tasks, today, touches, visits)
 
     app.session_interface = auth.SessionCookie()
     for blueprint in (ops.bp, auth.bp, today.bp, people.bp, search.bp, capture.bp, findings.bp, touches.bp,
                       promises.bp, gifts.bp, gestures.bp, exports.bp, calendar.bp, backup.bp, imports.bp, pwa.bp,
-                      export_jobs.bp, visits.bp):
+                      export_jobs.bp, visits.bp, push.bp):
         app.register_blueprint(blueprint)
     ops.init_app(app)
     pwa.init_app(app)
     tasks.init_app(app)
     search.init_app(app)
     extraction.init_app(app)
+    push.init_app(app)
     return app

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from . import clock, passwords
 from .audit import audit
 from .extensions import htmx, limiter, login_manager
-from .models import User, UserSession
+from .models import PushSubscription, User, UserSession
 from .web import from_outbox, render, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -251,6 +251,9 @@ def logout():
     """Sign out (POST only, CSRF-protected): this session ends on the server, and the browser is cleared."""
     if current_user.is_authenticated:
         audit("logout")
+        # The phone's own subscription (static/js/logout.js sends it), whichever session made it; this session's
+        # other subscriptions go with it (PushSubscription.session cascades).
+        PushSubscription.remove_endpoint(current_user, request.form.get("push_endpoint", ""))
         UserSession.end(current_user.login_token)
     return _signed_out("You are logged out.")
 

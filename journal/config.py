@@ -4,28 +4,50 @@ import os
 import secrets
 
 
-def _secret_key(instance_path):
-    """Return SECRET_KEY from the environment, or one generated once and kept in the instance folder."""
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
-    path = os.path.join(instance_path, "secret_key")
+def _kept(path, make):
+    """The text kept in the file at `path`, made by make() and written there the first time."""
     try:
         with open(path, encoding="ascii") as fh:
-            key = fh.read().strip()
+            text = fh.read().strip()
     except FileNotFoundError:
-        key = ""
-    if not key:
-        key = secrets.token_hex(32)
-        # O_EXCL: two workers starting together must not write two different keys.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            with open(path, encoding="ascii") as fh:
-                return fh.read().strip()
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(key)
-    return key
+        text = ""
+    if text:
+        return text
+    text = make()
+    # O_EXCL: two workers starting together must not write two different values.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as fh:
+            return fh.read().strip()
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(text)
+    return text
+
+
+def _secret_key(instance_path):
+    """Return SECRET_KEY from the environment, or one generated once and kept in the instance folder."""
+    return os.environ.get("SECRET_KEY") or _kept(os.path.join(instance_path, "secret_key"), lambda: secrets.token_hex(32))
+
+
+def vapid_private_key(app):
+    """The VAPID private key (PEM, or base64url of the raw key) that signs every push: VAPID_PRIVATE_KEY from the
+    configuration or the environment, or one generated once and kept in the instance folder.
+
+    Asked for when a push is sent or a phone subscribes, not at start-up: an app that never pushes makes no key.
+    A new key makes every phone subscribe again (push services refuse another key's messages), so keep it.
+    """
+    if app.config.get("VAPID_PRIVATE_KEY"):
+        return app.config["VAPID_PRIVATE_KEY"]
+
+    def make():
+        from py_vapid import Vapid
+
+        key = Vapid()
+        key.generate_keys()
+        return key.private_pem().decode("ascii")
+
+    return _kept(os.path.join(app.instance_path, "vapid_private.pem"), make)
 
 
 def instance_path():
@@ -80,6 +102,12 @@ def from_environment(instance_path, overrides):
         # Background jobs' files (exports waiting for their download, imports waiting for the confirm): a folder
         # every web process and consumer can read (journal/job_files.py).
         "JOBS_DIR": os.environ.get("JOBS_DIR", os.path.join(instance_path, "jobs")),
+        # Web Push (journal/push_delivery.py): the VAPID key (unset: generated once into the instance folder), the
+        # contact push services may write to about this server (a mailto: or https: URL), and URL prefixes of push
+        # services allowed besides the well-known ones (comma-separated; for tests and private push services).
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY", "").strip() or None,
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:rapport@localhost"),
+        "PUSH_ENDPOINT_ALLOW": os.environ.get("PUSH_ENDPOINT_ALLOW", ""),
     }
     settings.update(overrides)
     return settings

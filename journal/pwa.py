@@ -14,7 +14,7 @@ THEME = "#1f6f5c"
 # Every page's scripts, in the order they run (deferred): htmx, the outbox (shared with the service worker), then
 # ours by concern; core.js first, as the others use what it shares.
 SCRIPTS = ["vendor/htmx-2.0.11/htmx.min.js", "js/outbox.js", "js/core.js", "js/forms.js", "js/capture.js",
-           "js/offline.js", "js/logout.js", "js/share.js"]
+           "js/offline.js", "js/logout.js", "js/share.js", "js/push.js"]
 # Static files every page needs; the service worker keeps them for offline use.
 PRECACHE = ["css/app.css", *SCRIPTS, "icons/sprite.svg", "icons/icon.svg", "icons/icon-192.png"]
 _versions = {}
@@ -71,7 +71,8 @@ def service_worker():
     names = {"token": url_for("pwa.outbox_token"), "touches": url_for("capture.save"),
              "offline": url_for("pwa.offline"), "capture": url_for("capture.index"), "today": url_for("today.index"),
              "outbox": url_for("static", filename="js/outbox.js"), "static": current_app.static_url_path + "/",
-             "brief": url_for("people.brief", contact_id=0)[:-1]}
+             "brief": url_for("people.brief", contact_id=0)[:-1],
+             "icon": url_for("static", filename="icons/icon-192.png")}
     header = (f"const VERSION = {json.dumps(version)};\nconst PRECACHE = {json.dumps(urls)};\n"
               f"const RAPPORT_URLS = {json.dumps(names)};\n")
     return Response(header + source, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})

@@ -1,4 +1,4 @@
-"""Background work on Huey: exports, imports, and the sweep that removes old jobs and their files.
+"""Background work on Huey: exports, imports, the sweep that removes old jobs and their files, and push reminders.
 
 The web processes queue tasks; a consumer beside gunicorn runs them (`huey_consumer app.huey`, started with
 gunicorn by `make run` from the Procfile), in the context of the app that `app.py` creates. The queue is SQLite in
@@ -12,7 +12,7 @@ import os
 from flask import has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
-from . import clock, config, job_files
+from . import clock, config, job_files, push_delivery
 from .exports import FORMATS, selected_contacts, sheet_rows
 from .import_rows import ImportError_, check, is_vcard, read_file, write
 from .models import AuditEvent, ImportRow, Job, User, utcnow
@@ -80,6 +80,13 @@ def sweep():
     """Every ten minutes: remove old jobs and their files."""
     with _app_context():
         remove_expired()
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def push_due():
+    """Every five minutes: send the digests and visit reminders due now (as `flask push send-due` does)."""
+    with _app_context():
+        push_delivery.send_due(clock.utc_now())
 
 
 def write_export(job_id):

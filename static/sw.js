@@ -156,3 +156,47 @@ function keepCapture() {
     if (response.status === 200 && !response.redirected) { return keep(RAPPORT_URLS.capture, response); }
   }).catch(function () { /* offline: the next online visit keeps it */ });
 }
+
+/* Web Push (journal/push_messages.py): the payload is Declarative Web Push JSON, which iOS 18.4+ also shows without
+   this worker. Here: show it, and set the app badge (promises due today) where the Badging API exists. */
+self.addEventListener("push", function (event) {
+  var message = pushMessage(event);
+  if (!message) { return; }
+  var shown = message.notification;
+  var jobs = [self.registration.showNotification(shown.title, {
+    body: shown.body || "", lang: shown.lang || "", dir: shown.dir || "auto", tag: shown.tag || "", icon: RAPPORT_URLS.icon,
+    badge: RAPPORT_URLS.icon, data: { navigate: shown.navigate || RAPPORT_URLS.today }
+  })];
+  var badge = Number(message.app_badge !== undefined ? message.app_badge : shown.app_badge);
+  if (!isNaN(badge) && self.navigator.setAppBadge) {
+    jobs.push((badge > 0 ? self.navigator.setAppBadge(badge) : self.navigator.clearAppBadge()).catch(function () {}));
+  }
+  event.waitUntil(Promise.all(jobs));
+});
+
+/* The push's JSON, or null when it is not a message of ours. */
+function pushMessage(event) {
+  var message = null;
+  try { message = event.data ? event.data.json() : null; } catch (e) { return null; }
+  if (!message || !message.notification || typeof message.notification.title !== "string") { return null; }
+  return message;
+}
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  event.waitUntil(openNotification(event.notification));
+});
+
+/* Open what a notification points to (the brief, or Today) in an app window: one already open is focused and sent
+   there, else a new one opens. Only this app's pages: the path is kept, the origin is always ours. */
+function openNotification(notification) {
+  var target = new URL((notification.data && notification.data.navigate) || RAPPORT_URLS.today, self.location.origin);
+  var url = new URL(target.pathname + target.search, self.location.origin).href;
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    var open = windows.filter(function (client) { return new URL(client.url).origin === self.location.origin; })[0];
+    if (!open) { return self.clients.openWindow(url); }
+    return open.focus().catch(function () { return open; }).then(function (focused) {
+      return (focused || open).navigate ? (focused || open).navigate(url) : self.clients.openWindow(url);
+    }).catch(function () { return self.clients.openWindow(url); });
+  });
+}

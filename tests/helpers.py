@@ -197,7 +197,7 @@ FORM_FIELDS = ["name", "alt_name", "company", "role", "city", "phones", "emails"
           "date", "outcome", "to", "note", "happened_at", "pulse", "give_ask", "uuid", "contact_ids", "new_contacts",
           "promise_text", "promise_due", "gift_idea", "days", "visit_on", "visit_at", "visit_note", "touch", "found_for",
           "chip-0-key", "chip-0-on", "chip-0-owner", "chip-0-text", "chip-0-date", "chip-0-name", "chip-0-relation",
-          "chip-0-age"]
+          "chip-0-age", "endpoint", "p256dh", "auth", "digest_at", "visit_minutes", "names_only", "push_endpoint"]
 
 CARD = {
     "name": "Zoë Martin",

@@ -8,8 +8,10 @@ import json
 
 import pytest
 from helpers import FORM_FIELDS, add_contact, add_family, capture, prepare_export, until_export_ready
+from push_service import PhoneKeys
 
-from journal.models import FamilyMember, Finding, Gesture, Gift, ImportantDate, PlannedVisit, Promise, Touch
+from journal.models import (FamilyMember, Finding, Gesture, Gift, ImportantDate, PlannedVisit, Promise, PushSubscription,
+                            Touch)
 
 HOSTILE = [
     "\x00", "a\x00b", "zo\x01\x02e\x1b[2J\x7f", "\u0085\u2028\ufeff", "\ud7ff\U0010ffff",
@@ -36,6 +38,9 @@ def ids(app, ada):
             gift_idea="book")
     ada.post(f"/people/{cid}/gestures", data={"text": "Call", "due_on": "2026-12-03"})
     ada.post(f"/people/{cid}/visits", data={"visit_on": "2099-12-04", "visit_at": "10:00", "visit_note": "the warehouse"})
+    keys = PhoneKeys()
+    ada.post("/account/notifications/phones", data={"endpoint": "https://fcm.googleapis.com/fcm/send/ada",
+                                                    "p256dh": keys.p256dh, "auth": keys.auth})
     _, job_id = prepare_export(ada, format="xlsx")
     until_export_ready(ada, job_id)
     with app.app_context():
@@ -44,7 +49,7 @@ def ids(app, ada):
         return {"contact_id": cid, "member_id": FamilyMember.get().id, "finding_id": finding.id,
                 "date_id": ImportantDate.get(ImportantDate.kind == "anniversary").id, "touch_id": Touch.get().id,
                 "promise_id": Promise.get().id, "gift_id": Gift.get().id, "gesture_id": Gesture.get().id,
-                "visit_id": PlannedVisit.get().id,
+                "visit_id": PlannedVisit.get().id, "phone_id": PushSubscription.get().id,
                 "job_id": job_id, "token": "not-a-token", "filename": "css/app.css"}
 
 

@@ -3,9 +3,11 @@ and changes nothing. New routes are picked up from app.url_map automatically."""
 import json
 
 from helpers import add_contact, add_family, capture, prepare_export, until_export_ready
+from push_service import PhoneKeys
 
 from journal.db import db
-from journal.models import FamilyMember, Finding, Gesture, Gift, ImportantDate, PlannedVisit, Promise, Touch
+from journal.models import (FamilyMember, Finding, Gesture, Gift, ImportantDate, PlannedVisit, Promise, PushSubscription,
+                            Touch)
 
 # A form that fills every field any of the routes reads, so a missing owner check cannot hide
 # behind a validation error.
@@ -34,6 +36,9 @@ def test_every_id_route_refuses_another_users_ids(app, ada, bob):
     capture(ada, [cid], note="private", promise_text="send it", promise_due="2026-12-01", gift_idea="book")
     ada.post(f"/people/{cid}/gestures", data={"text": "Call", "due_on": "2026-12-03"})
     ada.post(f"/people/{cid}/visits", data={"visit_on": "2099-12-04", "visit_at": "10:00", "visit_note": "the warehouse"})
+    keys = PhoneKeys()
+    ada.post("/account/notifications/phones", data={"endpoint": "https://fcm.googleapis.com/fcm/send/ada",
+                                                    "p256dh": keys.p256dh, "auth": keys.auth})
     bobs_contact = add_contact(bob, name="Bob's own client", phones="", emails="")
     _, job_id = prepare_export(ada, format="xlsx")  # an export prepared in the background
     until_export_ready(ada, job_id)
@@ -49,7 +54,7 @@ def test_every_id_route_refuses_another_users_ids(app, ada, bob):
             "promise_id": Promise.get().id,
             "gift_id": Gift.get().id,
             "gesture_id": Gesture.get().id,
-            "visit_id": PlannedVisit.get().id,
+            "visit_id": PlannedVisit.get().id, "phone_id": PushSubscription.get().id,
             "job_id": job_id,
         }
         before = snapshot()
