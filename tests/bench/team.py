@@ -7,7 +7,7 @@ the capture POST. Goal: search p95 <= 30 ms (server time), every page within 1.5
 
 Building is bulk: the rows of every account are made in Python (journal/demo.py's generate, one seed per account),
 given their ids here, interleaved as a team's rows are (contacts in turns, touches in time order across accounts),
-and written in one transaction per table with executemany (SQLite) or COPY (PostgreSQL), the search index filled by
+and written in one transaction, in statements of many rows (SQLite) or with COPY (PostgreSQL), the search index filled by
 the migrations' triggers as the app fills it. The built databases are cached between runs, keyed by backend, size,
 seed and schema (the last migration): SQLite files in --cache-dir (default /tmp/rapport-team-cache), each run
 working on a copy; PostgreSQL databases named rapport_team_c_<key>, each run working on a copy made with
@@ -20,6 +20,7 @@ Quick look: --accounts 5 --people 200 --requests 20
 import argparse
 import datetime
 import hashlib
+import importlib.util
 import http.client
 import json
 import os
@@ -156,38 +157,80 @@ def _last_touches(contacts, generated, contact_ids, touch_ids):
         contacts.rows[cid - 1] = tuple(row)
 
 
-def write(tables, batch=20000):
-    """Write the planned rows into the bound, freshly migrated database: one transaction, executemany or COPY."""
+def write(tables):
+    """Write the planned rows into the bound, freshly migrated database: one transaction, multi-row INSERTs or COPY."""
     conn = db.connection()
     with db.atomic():
         for model, rows in tables.items():
             columns = ", ".join(f'"{c}"' for c in rows.columns())
             table = model._meta.table_name
             if is_sqlite():
-                marks = ", ".join("?" for _ in rows.fields)
+                # Many rows per statement, not executemany: FTS5 flushes its pending index data at every statement
+                # (a savepoint), so a statement per row makes each insert cost more as the index grows (1.3 ms a
+                # touch at 20k touches, against 0.12 ms in statements of ~1,000 rows).
+                batch = max(1, 32000 // len(rows.fields))
+                marks = "(" + ", ".join("?" for _ in rows.fields) + ")"
                 for start in range(0, len(rows.rows), batch):
-                    conn.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows.rows[start:start + batch])
+                    chunk = rows.rows[start:start + batch]
+                    conn.execute(f'INSERT INTO "{table}" ({columns}) VALUES ' + ", ".join(marks for _ in chunk),
+                                 [value for row in chunk for value in row])
             else:
                 with conn.cursor() as cursor:
+                    cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')  # the index is filled below, at once
                     with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
                         for row in rows.rows:
                             copy.write_row(row)
+                    cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
                     cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                                    f"(SELECT coalesce(max(id), 1) FROM \"{table}\"))")
+        if not is_sqlite():
+            _index_postgresql(conn)
     db.execute_sql("ANALYZE")  # the planner's statistics, on both backends
     if is_sqlite():
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the file alone is the whole database: the cache copies it
+
+
+def _index_postgresql(conn):
+    """Fill PostgreSQL's search index from the tables in one statement per source, as the triggers of migration 0015
+    would row by row (a PL/pgSQL call per row took 10 s an account), with its indexes built afterwards."""
+    spec = importlib.util.spec_from_file_location("search_folding", os.path.join(ROOT, "migrations", "0015_search_folding.py"))
+    folding = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(folding)
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT indexdef, indexname FROM pg_indexes WHERE tablename = 'search_index' "
+                       "AND indexname NOT LIKE '%pkey'")
+        indexes = cursor.fetchall()
+        for _, name in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        for table, entries in folding.SOURCES.items():
+            for kind, label, title, body, contact, _ in entries:
+                # The triggers' expressions, with NEW standing for the table's row.
+                title_sql = folding._joined("NEW", [f"{c}::text" for c in title]) or "''"
+                body_sql = folding._joined("NEW", [f"{c}::text" for c in body]) or "''"
+                cursor.execute(
+                    "INSERT INTO search_index (rowid, user_id, kind, ref_id, contact_id, label, title, body, tsv) "
+                    f"SELECT NEW.id::bigint * 8 + {kind}, NEW.user_id, {kind}, NEW.id, "
+                    f"{'NEW.' + contact if contact else 'NULL'}, {'NEW.' + label if label else chr(39) * 2}, "
+                    f"{title_sql}, {body_sql}, setweight(to_tsvector('simple', rapport_fold({title_sql})), 'A') || "
+                    f"setweight(to_tsvector('simple', rapport_fold({body_sql})), 'D') FROM \"{table}\" AS NEW")
+        for definition, _ in indexes:
+            cursor.execute(definition)
 
 
 def build(url, accounts, people, seed, today, instance):
     """Migrate the (empty) database at `url` and fill it; return {table: rows}."""
     app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": url, "RATELIMIT_ENABLED": False})
     with app.app_context():
+        started = time.perf_counter()
         migrate.upgrade(backup_dir=os.path.join(instance, "backups"))
         if is_sqlite():
             db.execute_sql("PRAGMA cache_size = -400000")  # 400 MB of page cache while the indexes grow
+        migrated = time.perf_counter()
         tables = plan(accounts, people, seed, today)
+        planned = time.perf_counter()
         write(tables)
+        print(f"  built {len(accounts)} account(s): migrations {migrated - started:.0f} s, rows made in Python "
+              f"{planned - migrated:.0f} s, written {time.perf_counter() - planned:.0f} s", flush=True)
         counts = {m._meta.table_name: len(r.rows) for m, r in tables.items()}
         db.close()
     return counts
@@ -319,8 +362,15 @@ class Session:
         if body is not None:
             body = urllib.parse.urlencode(body)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # gunicorn closes a connection idle for 5 s (keepalive): open another, as a browser does.
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
         data = response.read()
         for value in response.headers.get_all("Set-Cookie") or []:
             name, rest = value.split("=", 1)
@@ -343,24 +393,27 @@ def stats(values):
     return statistics.median(values), values[max(int(len(values) * 0.95) - 1, 0)]
 
 
-def timed(session, n, make, warm=5):
-    """Median and p95 of the server time (Server-Timing) and of the round trip, over n requests after `warm`."""
-    server, trip = [], []
+def timed(sessions, n, make, warm=5):
+    """For each session (alone, team): median and p95 of the server time (Server-Timing) and of the round trip, over n
+    requests after `warm`. The sessions take turns request by request, so that what else the machine does weighs on
+    both alike."""
+    server, trip = [[] for _ in sessions], [[] for _ in sessions]
     for i in range(n + warm):
-        method, path, body, headers = make()
-        start = time.perf_counter()
-        status, response_headers, _ = session.request(method, path, body, headers)
-        elapsed = (time.perf_counter() - start) * 1000
-        assert status in (200, 201, 302, 303), (path, status)
-        if i >= warm:
-            trip.append(elapsed)
-            found = re.search(r"dur=([\d.]+)", response_headers.get("Server-Timing", ""))
-            server.append(float(found.group(1)) if found else elapsed)
-    return stats(server) + stats(trip)
+        for s, session in enumerate(sessions):
+            method, path, body, headers = make(session)
+            start = time.perf_counter()
+            status, response_headers, _ = session.request(method, path, body, headers)
+            elapsed = (time.perf_counter() - start) * 1000
+            assert status in (200, 201, 302, 303), (path, status)
+            if i >= warm:
+                trip[s].append(elapsed)
+                found = re.search(r"dur=([\d.]+)", response_headers.get("Server-Timing", ""))
+                server[s].append(float(found.group(1)) if found else elapsed)
+    return [stats(server[s]) + stats(trip[s]) for s in range(len(sessions))]
 
 
-def measure(url, account, n, work):
-    """{row name: (server median, server p95, trip median, trip p95)} for one account of the database at `url`."""
+def account_facts(url, account):
+    """(the account's contact ids, the digits of its first phone) in the database at `url`."""
     app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": url})
     with app.app_context():
         user = User.by_email(email(account))
@@ -368,29 +421,43 @@ def measure(url, account, n, work):
         phone = ContactMethod.select().where((ContactMethod.user == user.id) & (ContactMethod.kind == "phone")) \
             .order_by(ContactMethod.id).first()
         db.close()
-    port = free_port()
-    proc = serve(url, port, work)
+    return ids, phone.digits
+
+
+def measure(urls, account, n, work):
+    """[{row name: (server median, server p95, trip median, trip p95)}] for one account of each database (alone, team),
+    each served by its own gunicorn, both at once."""
+    procs, sessions = [], []
     try:
-        session = Session(port)
-        token = session.login(account)
+        for url in urls:
+            session_ids, digits = account_facts(url, account)
+            port = free_port()
+            procs.append(serve(url, port, work))
+            session = Session(port)
+            session.token = session.login(account)
+            session.ids = session_ids
+            sessions.append(session)
         rng = random.Random(7)
         hx = {"HX-Request": "true", "HX-Target": "search-results"}
         rows = {}
         for name, q in SEARCHES:
-            q = q or phone.digits[3:10]
+            q = q or digits[3:10]  # the same person's phone in both databases
             path = "/search?q=" + urllib.parse.quote(q)
-            rows[f"search “{q}” ({name})"] = timed(session, n, lambda: ("GET", path, None, hx))
-        rows["brief /people/<id>"] = timed(session, n, lambda: ("GET", f"/people/{rng.choice(ids)}", None, None))
-        rows["Today /"] = timed(session, max(n // 2, 10), lambda: ("GET", "/", None, None))
-        rows["People list /people/"] = timed(session, n, lambda: ("GET", "/people/", None, None))
-        rows["capture POST /touches"] = timed(session, n, lambda: ("POST", "/touches", {
-            "csrf_token": token, "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "kind": "visit",
-            "note": "Team bench note about the new warehouse.", "contact_ids": str(rng.choice(ids))},
-            {"X-CSRFToken": token, "X-Rapport-Outbox": "1"}))
+            rows[f"search “{q}” ({name})"] = timed(sessions, n, lambda s: ("GET", path, None, hx))
+        # The same person (by position in the account) in both databases.
+        rows["brief /people/<id>"] = timed(sessions, n, lambda s: ("GET", f"/people/{s.ids[rng.randrange(len(s.ids))]}",
+                                                                   None, None))
+        rows["Today /"] = timed(sessions, max(n // 2, 10), lambda s: ("GET", "/", None, None))
+        rows["People list /people/"] = timed(sessions, n, lambda s: ("GET", "/people/", None, None))
+        rows["capture POST /touches"] = timed(sessions, n, lambda s: ("POST", "/touches", {
+            "csrf_token": s.token, "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "kind": "visit",
+            "note": "Team bench note about the new warehouse.", "contact_ids": str(rng.choice(s.ids))},
+            {"X-CSRFToken": s.token, "X-Rapport-Outbox": "1"}))
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    return rows
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return [{name: figures[s] for name, figures in rows.items()} for s in range(len(urls))]
 
 
 def report(backend, alone, team, meta_alone, meta_team, args, account):
@@ -399,7 +466,7 @@ def report(backend, alone, team, meta_alone, meta_team, args, account):
              f"({meta_alone['counts']['touch']:,} touches, {meta_alone['size_mb']} MB) and among {args.accounts} "
              f"accounts ({meta_team['counts']['touch']:,} touches, {meta_team['size_mb']} MB, built in "
              f"{meta_team['seconds']:.0f} s on {meta_team['built']}); {args.requests} requests a row (Today: "
-             f"{max(args.requests // 2, 10)}), one kept-alive connection; load average before: {meta_team['load']}.", "",
+             f"{max(args.requests // 2, 10)}), the two servers running side by side and taking turns request by request, one kept-alive connection each; load average before: {meta_team['load']}.", "",
              "| request | alone: server median / p95 ms | team: server median / p95 ms | team round trip median / p95 ms "
              "| team ÷ alone (median) | goal |", "|---|---:|---:|---:|---:|---|"]
     failures = []
@@ -432,20 +499,22 @@ def main():
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         with tempfile.TemporaryDirectory(prefix="rapport-team-") as work:
             os.environ["INSTANCE_PATH"] = work
-            results, metas = [], []
-            for accounts in ([account], list(range(args.accounts))):
-                started = time.perf_counter()
-                url, meta = prepared_database(backend, accounts, args.people, args.seed, args, work)
-                print(f"{backend}: {len(accounts)} account(s) ready in {time.perf_counter() - started:.0f} s "
-                      f"({meta['counts']['touch']:,} touches; build took {meta['seconds']:.0f} s)", flush=True)
-                meta["load"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-                try:
-                    results.append(measure(url, account, args.requests, work))
-                finally:
+            urls, metas = [], []
+            try:
+                for accounts in ([account], list(range(args.accounts))):
+                    started = time.perf_counter()
+                    url, meta = prepared_database(backend, accounts, args.people, args.seed, args, work)
+                    print(f"{backend}: {len(accounts)} account(s) ready in {time.perf_counter() - started:.0f} s "
+                          f"({meta['counts']['touch']:,} touches; build took {meta['seconds']:.0f} s)", flush=True)
+                    urls.append(url)
+                    metas.append(meta)
+                metas[1]["load"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+                results = measure(urls, account, args.requests, work)
+            finally:
+                db.close()
+                for meta in metas:
                     if "drop" in meta:
-                        db.close()
                         pg_admin(args.pg_url, f'DROP DATABASE IF EXISTS "{meta["drop"]}" WITH (FORCE)')
-                metas.append(meta)
             lines, failures = report(backend, results[0], results[1], metas[0], metas[1], args, account)
             all_failures += failures
             print()
