@@ -460,6 +460,46 @@ def measure(urls, account, n, work):
     return [{name: figures[s] for name, figures in rows.items()} for s in range(len(urls))]
 
 
+def explain(url, account, digits):
+    """The query plans of the search's per-group statement for one account (EXPLAIN QUERY PLAN on SQLite, EXPLAIN
+    ANALYZE on PostgreSQL), for the people and the touches groups of each search."""
+    from journal.search_index import PostgresSearch, SearchIndex
+    from journal.search_query import parse
+
+    app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": url})
+    out = []
+    with app.app_context():
+        user = User.by_email(email(account))
+        for name, q in SEARCHES:
+            q = q or digits[3:10]
+            for kind in (0, 4):
+                if is_sqlite():
+                    query = SearchIndex.match_query(q)
+                    if not query:
+                        continue
+                    select = (SearchIndex.select(SearchIndex.rowid).where(SearchIndex.match(SearchIndex._scoped(user, kind, query)))
+                              .order_by(SearchIndex.rowid.desc()).limit(21))
+                    sql, params = select.sql()
+                    plan_rows = db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+                    started = time.perf_counter()
+                    found = len(db.execute_sql(sql, params).fetchall())
+                    took = (time.perf_counter() - started) * 1000
+                    lines = [row[-1] for row in plan_rows] + [f"({found} rows in {took:.2f} ms)"]
+                else:
+                    parsed = PostgresSearch.match_query(q)
+                    if not parsed:
+                        continue
+                    tsquery, params = PostgresSearch._tsquery(parsed)
+                    sql = (f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT rowid, ref_id, contact_id, label, body FROM search_index, "
+                           f"(SELECT {tsquery} AS q) AS query WHERE user_id = %s AND kind = %s AND tsv @@ q "
+                           "ORDER BY rowid DESC LIMIT 21")
+                    lines = [row[0] for row in db.execute_sql(sql, params + [user.id, kind]).fetchall()]
+                out.append(f"-- “{q}” ({name}), group {kind}:")
+                out += ["   " + line for line in lines]
+        db.close()
+    return out
+
+
 def report(backend, alone, team, meta_alone, meta_team, args, account):
     """A Markdown table for one backend; returns (lines, failures)."""
     lines = [f"**{backend}**: account {email(account)} ({args.people} people) alone in a database "
@@ -493,6 +533,7 @@ def main():
                         help="a role that may create databases; the bench makes rapport_team_* databases")
     parser.add_argument("--cache-dir", default=os.environ.get("TEAM_CACHE_DIR", "/tmp/rapport-team-cache"))
     parser.add_argument("--rebuild", action="store_true", help="build again instead of using the cache")
+    parser.add_argument("--explain", action="store_true", help="also print the search's query plans in the team database")
     args = parser.parse_args()
     account = args.accounts // 2
     all_failures = []
@@ -510,6 +551,8 @@ def main():
                     metas.append(meta)
                 metas[1]["load"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
                 results = measure(urls, account, args.requests, work)
+                if args.explain:
+                    print("\n".join(explain(urls[1], account, account_facts(urls[1], account)[1])), flush=True)
             finally:
                 db.close()
                 for meta in metas:

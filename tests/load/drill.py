@@ -83,6 +83,7 @@ http {{
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_connect_timeout 2s;
             proxy_read_timeout 60s;
             proxy_next_upstream error timeout http_502 http_503;
             add_header X-Upstream $upstream_addr always;  # the drill's only addition: which instance answered
@@ -414,7 +415,12 @@ def main():
         killed_at = time.time()
         print(f"killed instance A (pids {group}) {killed_at - started:.0f} s into the run; export job {at_kill[0]}",
               flush=True)
+        connections = 0
         while load.poll() is None and time.time() < logged_in + args.steady:
+            with pg_connect(args.pg_url) as conn:
+                # The app's connections (the drill's own checks come and go on a connection of their own).
+                connections = max(connections, conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                                                            (DATABASE,)).fetchone()[0])
             time.sleep(0.5)
         load.send_signal(signal.SIGTERM)
         load.wait(timeout=60)
@@ -478,6 +484,8 @@ def main():
             f"then {final[0]}; download {status}, {len(data) / 1024:.0f} KB |",
             f"| after the kill | calendar link {cal_status} ({cal_headers.get('Content-Type', '')}), "
             f"/export.csv {csv_status} |",
+            f"| PostgreSQL connections of the app at most (sampled every 0.5 s) | {connections} (pools: "
+            f"{args.workers} workers × 2 per instance, 3 for the consumer) |",
             f"| the dead instance in nginx's rotation | tried by {tries} requests after the kill, the last "
             f"{run.fmt(last, 1)} s after it (max_fails=3 fail_timeout=10s); nginx's answers to them: "
             f"{', '.join(f'{n} × {s}' for s, n in sorted(answers.items())) or 'none'} |",
