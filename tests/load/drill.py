@@ -283,17 +283,23 @@ def job_status(admin_url, job_id):
 def rotation(access_log, dead, killed_at):
     """What nginx's log shows after the kill: requests that tried the dead instance, the last such try (seconds after
     the kill), and the answers nginx gave while doing so."""
-    tries, last, statuses = 0, None, {}
+    tries, last, statuses, total, buckets = 0, None, {}, 0, {}
     with open(access_log, encoding="utf-8", errors="replace") as fh:
         for line in fh:
             parts = line.split(" ", 2)
             when = float(parts[0])
-            if when < killed_at or f"127.0.0.1:{dead}" not in line:
+            if when < killed_at:
+                continue
+            total += 1
+            if f"127.0.0.1:{dead}" not in line:
                 continue
             tries += 1
             last = when - killed_at
+            bucket = int(last // 10) * 10
+            buckets[bucket] = buckets.get(bucket, 0) + 1
             statuses[parts[1]] = statuses.get(parts[1], 0) + 1
-    return tries, last, statuses
+    spread = ", ".join(f"{b}–{b + 10} s: {n}" for b, n in sorted(buckets.items()))
+    return tries, last, statuses, total, spread
 
 
 def integrity(admin_url, acked):
@@ -453,7 +459,7 @@ def main():
             failures.append(f"{never} users could not log in")
         problems, facts = integrity(args.pg_url, acked)
         failures += problems
-        tries, last, answers = rotation(os.path.join(tmp, "nginx-access.log"), port_a, killed_at)
+        tries, last, answers, total_after, spread = rotation(os.path.join(tmp, "nginx-access.log"), port_a, killed_at)
         steady = [s for s in samples if logged_in <= s[0] <= stopped]
         whole = run.summarize(samples)
         after = run.summarize([s for s in samples if killed_at + KILL_WINDOW_S <= s[0] <= stopped])
@@ -486,8 +492,9 @@ def main():
             f"/export.csv {csv_status} |",
             f"| PostgreSQL connections of the app at most (sampled every 0.5 s) | {connections} (pools: "
             f"{args.workers} workers × 2 per instance, 3 for the consumer) |",
-            f"| the dead instance in nginx's rotation | tried by {tries} requests after the kill, the last "
-            f"{run.fmt(last, 1)} s after it (max_fails=3 fail_timeout=10s); nginx's answers to them: "
+            f"| the dead instance in nginx's rotation | tried by {tries} of the {total_after:,} requests after the kill "
+            f"(by 10 s after it: {spread or 'none'}), the last {run.fmt(last, 1)} s after it (max_fails=3 "
+            f"fail_timeout=10s); nginx's answers to them: "
             f"{', '.join(f'{n} × {s}' for s, n in sorted(answers.items())) or 'none'} |",
         ]
         print()
