@@ -56,3 +56,9 @@ $(VENV)/.load-installed: requirements-load.txt $(VENV)/.installed
 
 loadtest: $(VENV)/.load-installed
 	$(BIN)/python tests/load/run.py $(LOADTEST_ARGS)
+
+# The scale-out drill (README, "The drill"): PostgreSQL, Redis, nginx, two app instances and a consumer on loopback,
+# 100 users through nginx, one instance killed a third of the way in; exits 1 when a correctness check fails.
+.PHONY: drill
+drill: $(VENV)/.load-installed
+	$(BIN)/python tests/load/drill.py $(DRILL_ARGS)

@@ -8,12 +8,15 @@ user waits 1 to 3 s, the pace of someone reading a page and tapping the next thi
 busy all the time, far more than 300 real salespeople would be (docs/benchmarks.md).
 
 Saves go through the outbox protocol (`X-Rapport-Outbox: 1`): the server answers JSON, 201 for a new
-note, 200 for one it already holds. A save that got no answer stays in the writer's outbox and is
+note, 200 for one it already holds. A save that got no answer (or a 5xx) stays in the writer's outbox and is
 sent again, with the same UUID, before the next capture, as the phone's outbox does.
 
 Environment (set by run.py):
   LOADTEST_ACCOUNTS   number of accounts, load0@example.com ... (default 10)
   LOADTEST_PASSWORD   their password
+  LOADTEST_FORWARDED  when set (make drill), each simulated user sends its own X-Forwarded-For address, as the load
+                      balancer in front of nginx does for each phone (the app trusts two proxies there), so the
+                      login throttle counts each user apart and not the load generator as one attacker
   LOADTEST_OUT        folder for the per-process records: acked-<pid>.jsonl (every acknowledged
                       save), failures-<pid>.jsonl (every failed request, with time and status),
                       logins-<pid>.jsonl (one line per user once it is logged in, or gave up) and
@@ -51,7 +54,10 @@ HX_SEARCH = {"HX-Request": "true", "HX-Target": "search-results"}
 HX_SUGGEST = {"HX-Request": "true", "HX-Target": "contact-suggestions"}
 LOGIN_TRIES = 5
 
+FORWARDED = bool(os.environ.get("LOADTEST_FORWARDED"))
+
 _next_account = itertools.count()
+_next_address = itertools.count()
 
 
 def _record(kind, entry):
@@ -83,6 +89,13 @@ class Salesperson(FastHttpUser):
 
     abstract = True
     wait_time = between(1, 3)
+
+    def __init__(self, environment):
+        """With LOADTEST_FORWARDED, this user's own address (10.77.x.y) on every request it sends."""
+        if FORWARDED:
+            n = next(_next_address)
+            self.default_headers = {"X-Forwarded-For": f"10.77.{n // 250 % 250}.{n % 250 + 1}"}
+        super().__init__(environment)
 
     def on_start(self):
         """Log in through the form (the CSRF token comes from the page) and note some people's ids."""
@@ -196,9 +209,11 @@ class Writer(Salesperson):
         headers = {"X-CSRFToken": token, "X-Rapport-Outbox": "1"}
         with self.client.post("/touches", data=data, headers=headers, name=name, catch_response=True) as response:
             if response.status_code not in (200, 201):
-                if response.status_code:
+                if response.status_code and response.status_code < 500:
                     # The server answered and refused: that is an error, not something to retry.
                     self.outbox.remove(entry)
+                # No answer, or the server (or the proxy in front of it: a 502 when the instance died mid-request)
+                # had trouble: the note stays in the outbox and is sent again, as the phone's outbox does.
                 return None
             try:
                 body = response.json()
