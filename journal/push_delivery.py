@@ -77,28 +77,37 @@ def link(origin, endpoint, **values):
     return adapter.build(endpoint, values, force_external=True)
 
 
-def due_for(user, settings, local):
-    """The messages due for `user` at wall-clock time `local`: [(key, title, body, (endpoint, values), until)]."""
-    today = local.date()
+def _utc(moment):
+    """An aware moment in UTC (aware datetimes in one zone compare and subtract by wall clock: these must not)."""
+    return moment.astimezone(datetime.timezone.utc)
+
+
+def due_for(user, settings, moment):
+    """The messages due for `user` at `moment` (aware), timed by the user's wall clock and measured in real time:
+    [(key, title, body, (endpoint, values), until)], `until` aware."""
+    zone = clock.zone(user)
+    now = _utc(moment)
+    today = moment.astimezone(zone).date()
     due = []
     if settings.digest_at is not None:
-        start = datetime.datetime.combine(today, settings.digest_at)
-        if start <= local < start + DIGEST_WINDOW:
-            body = push_messages.digest(user, today)
-            if body:
-                due.append((f"digest:{today.isoformat()}", "Today in Rapport", body, ("today.index", {}),
-                            push_messages.end_of_day(today)))
+        for day in (today - datetime.timedelta(days=1), today):  # a late window runs past midnight
+            start = _utc(push_messages.at(day, settings.digest_at, zone))
+            if start <= now < start + DIGEST_WINDOW:
+                body = push_messages.digest(user, day, settings.names_only)
+                if body:
+                    until = max(_utc(push_messages.end_of_day(day, zone)), start + DIGEST_WINDOW)
+                    due.append((f"digest:{day.isoformat()}", "Today in Rapport", body, ("today.index", {}), until))
     if settings.visit_minutes:
         lead = datetime.timedelta(minutes=settings.visit_minutes)
         for day in (today, today + datetime.timedelta(days=1)):  # a visit just after midnight is due before it
             for visit in PlannedVisit.on_day(user, day):
                 if visit.at is None:
                     continue
-                start = datetime.datetime.combine(visit.on, visit.at)
-                if start - lead <= local < start:
+                start = _utc(push_messages.at(visit.on, visit.at, zone))
+                if start - lead <= now < start:
                     body = push_messages.visit_body(visit, visit.contact.name, today, settings.names_only)
-                    due.append((f"visit:{visit.id}:{start:%Y%m%dT%H%M}", f"Visit at {visit.at:%H:%M}", body,
-                                ("people.brief", {"contact_id": visit.contact_id}), start))
+                    due.append((f"visit:{visit.id}:{visit.on:%Y%m%d}T{visit.at:%H%M}", f"Visit at {visit.at:%H:%M}",
+                                body, ("people.brief", {"contact_id": visit.contact_id}), start))
     return due
 
 
@@ -106,37 +115,61 @@ def deliver(message, subscription, now):
     """Send a claimed message and record how it went; returns post()'s answer."""
     ttl = max(60, int((message.expires_at - now).total_seconds()))
     outcome = post(subscription, message.payload, ttl)
-    if outcome != "gone":  # a gone subscription took its messages with it
-        message.outcome(outcome == "sent", now, final=outcome == "refused")
+    message.outcome(outcome == "sent", now, final=outcome in ("refused", "gone"))
     return outcome
+
+
+def _send_to_user(phones, settings, moment, now, counts):
+    """Claim and send what is due for one user (`phones`: their live subscriptions), adding to `counts`."""
+    user = phones[0].user
+    due = due_for(user, settings, moment)
+    badge = push_messages.badge_count(user, moment.astimezone(clock.zone(user)).date()) if due else None
+    for key, title, body, (endpoint, values), until in due:
+        expires = now + datetime.timedelta(seconds=push_messages.seconds_until(until, moment))
+        for phone in phones:
+            # A phone removed and added again (a new row) has had the day's digest already.
+            if key.startswith("digest:") and PushMessage.sent_before(user.id, key, phone.created_at):
+                continue
+            payload = push_messages.payload(title, body, link(phone.origin, endpoint, **values), badge, key)
+            message = PushMessage.claim(phone, key, payload, expires, now)
+            if message is not None:
+                _count(counts, _deliver_safely(message, phone, now))
+
+
+def _deliver_safely(message, phone, now):
+    """deliver(), with an unexpected error logged rather than raised (the row stays claimed: it is retried once
+    its claim is stale); None then."""
+    try:
+        return deliver(message, phone, now)
+    except Exception:
+        log.exception("push message %s: sending failed", message.id)
+        return None
+
+
+def _count(counts, outcome):
+    """Add one `outcome` to `counts` (None: an error, already logged)."""
+    if outcome is not None:
+        counts[outcome] = counts.get(outcome, 0) + 1
 
 
 def send_due(moment):
     """Send everything due at `moment` (aware) to every phone, once: what was sent (or is being sent) by another run
-    is skipped, failed sends due another try are retried. Returns {outcome: count}."""
-    now = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    is skipped, failed or abandoned sends due another try are retried; one user's error does not stop the others'.
+    Returns {outcome: count}."""
+    moment = moment.replace(second=0, microsecond=0)
+    now = _utc(moment).replace(tzinfo=None)
     PushSubscription.remove_expired()
     counts = {}
     subscriptions = list(PushSubscription.live())
     settings = PushSettings.of_users(sorted({s.user_id for s in subscriptions}))
     for user_id, phones in itertools.groupby(subscriptions, key=lambda s: s.user_id):
-        phones = list(phones)
-        user = phones[0].user
-        local = moment.astimezone(clock.zone(user)).replace(tzinfo=None, second=0, microsecond=0)
-        due = due_for(user, settings[user_id], local)
-        badge = push_messages.badge_count(user, local.date()) if due else None
-        for key, title, body, (endpoint, values), until in due:
-            expires = now + datetime.timedelta(seconds=push_messages.seconds_until(until, local))
-            for phone in phones:
-                payload = push_messages.payload(title, body, link(phone.origin, endpoint, **values), badge, key)
-                message = PushMessage.claim(phone, key, payload, expires)
-                if message is not None:
-                    outcome = deliver(message, phone, now)
-                    counts[outcome] = counts.get(outcome, 0) + 1
+        try:
+            _send_to_user(list(phones), settings[user_id], moment, now, counts)
+        except Exception:
+            log.exception("push: the reminders of user %s failed", user_id)
     for message in PushMessage.claim_retries(now):
         phone = PushSubscription.get_or_none(PushSubscription.id == message.subscription_id)
         if phone is not None:
-            outcome = deliver(message, phone, now)
-            counts[outcome] = counts.get(outcome, 0) + 1
+            _count(counts, _deliver_safely(message, phone, now))
     PushMessage.remove_old(now)
     return counts

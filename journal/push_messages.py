@@ -50,9 +50,10 @@ def _date_words(next_on, date, today):
     return f"{date.label or 'Anniversary'} ({date.contact.name}) {when}"
 
 
-def digest(user, today):
+def digest(user, today, names_only=False):
     """The morning digest's body ("3 promises due, Léa's birthday tomorrow, 2 people due a touch"), or None when
-    there is nothing in it. Today's own queries (models/today.py), so the digest says what Today shows."""
+    there is nothing in it. Today's own queries (models/today.py), so the digest says what Today shows. Names only:
+    the dates are counted ("2 important dates"), as their family names and labels come from notes."""
     promises = badge_count(user, today)
     dates, _ = upcoming_dates(user, today, days=1)
     visits = PlannedVisit.on_day(user, today)
@@ -62,8 +63,11 @@ def digest(user, today):
         parts.append(plural(promises, "promise", "promises") + " due")
     if visits:
         parts.append(plural(len(visits), "visit", "visits") + " planned")
-    parts += [_date_words(next_on, date, today) for next_on, date in dates[:2]]
-    if len(dates) > 2:
+    if names_only and dates:
+        parts.append(plural(len(dates), "important date", "important dates"))
+    elif dates:
+        parts += [_date_words(next_on, date, today) for next_on, date in dates[:2]]
+    if len(dates) > 2 and not names_only:
         parts.append(plural(len(dates) - 2, "more date", "more dates"))
     if due:
         parts.append(plural(due, "person", "people") + " due a touch")
@@ -106,10 +110,17 @@ def visit_body(visit, name, today, names_only=False):
 
 
 def seconds_until(moment, now):
-    """Whole seconds from `now` to `moment` (both wall-clock, same zone), at least one minute: a push's TTL."""
-    return max(60, int((moment - now).total_seconds()))
+    """Whole seconds from `now` to `moment` (both aware: a DST change between them counts), at least one minute:
+    a push's TTL."""
+    return max(60, int((moment.astimezone(datetime.timezone.utc) - now.astimezone(datetime.timezone.utc))
+                       .total_seconds()))
 
 
-def end_of_day(day):
-    """Midnight after `day`, wall-clock: the digest lives until then."""
-    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+def at(day, time, zone):
+    """`time` on `day` in `zone`, aware (a time skipped by a DST change is read with the offset before it)."""
+    return datetime.datetime.combine(day, time, tzinfo=zone)
+
+
+def end_of_day(day, zone):
+    """Midnight after `day` in `zone`, aware: the digest lives until then."""
+    return at(day + datetime.timedelta(days=1), datetime.time(), zone)

@@ -34,7 +34,7 @@ def up(migrator, db):
     class PushSubscription(Base):
         user = ForeignKeyField(User, on_delete="CASCADE", index=True)
         session = ForeignKeyField(UserSession, on_delete="CASCADE", index=True)
-        endpoint = CharField(max_length=1000)
+        endpoint = CharField(max_length=1000, unique=True)
         p256dh = CharField(max_length=200)
         auth = CharField(max_length=100)
         label = CharField(max_length=100, default="")
@@ -43,11 +43,10 @@ def up(migrator, db):
 
         class Meta:
             table_name = "push_subscription"
-            indexes = ((("user", "endpoint"), True),)
 
     class PushMessage(Base):
         user = ForeignKeyField(User, on_delete="CASCADE", index=True)
-        subscription = ForeignKeyField(PushSubscription, on_delete="CASCADE")
+        subscription = ForeignKeyField(PushSubscription, on_delete="SET NULL", null=True)
         key = CharField(max_length=80)
         payload = TextField()
         expires_at = DateTimeField()

@@ -188,10 +188,14 @@ self.addEventListener("notificationclick", function (event) {
 });
 
 /* Open what a notification points to (the brief, or Today) in an app window: one already open is focused and sent
-   there, else a new one opens. Only this app's pages: the path is kept, the origin is always ours. */
+   there, else a new one opens. Only this app's pages: a link anywhere else ("//evil.example/p" too) opens Today. */
 function openNotification(notification) {
-  var target = new URL((notification.data && notification.data.navigate) || RAPPORT_URLS.today, self.location.origin);
-  var url = new URL(target.pathname + target.search, self.location.origin).href;
+  var target = new URL(RAPPORT_URLS.today, self.location.origin);
+  try {
+    target = new URL((notification.data && notification.data.navigate) || RAPPORT_URLS.today, self.location.origin);
+  } catch (e) { /* not a URL: Today */ }
+  if (target.origin !== self.location.origin) { target = new URL(RAPPORT_URLS.today, self.location.origin); }
+  var url = target.href;
   return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
     var open = windows.filter(function (client) { return new URL(client.url).origin === self.location.origin; })[0];
     if (!open) { return self.clients.openWindow(url); }

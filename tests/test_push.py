@@ -8,8 +8,8 @@ from helpers import PASSWORD, Session, add_contact, add_family, csrf_from, text
 from push_service import FakePushService, PhoneKeys, verify_vapid
 
 from journal import push_delivery
-from journal.models import (Contact, PlannedVisit, Promise, PushMessage, PushSettings, PushSubscription, User,
-                            UserSession)
+from journal.models import (Contact, ImportantDate, PlannedVisit, Promise, PushMessage, PushSettings,
+                            PushSubscription, User, UserSession)
 from journal.models.base import utcnow
 
 # 07:05 UTC on Wednesday 2 December 2026 is 08:05 in Berlin: just after the default digest time (08:00).
@@ -247,10 +247,24 @@ def test_remove_needs_the_csrf_token(app, ada, service):
     assert len(phones(app)) == 1
 
 
-def test_logout_removes_this_phones_subscription(app, ada, login, service):
-    assert subscribe(ada, service.url + "/push/ada").status_code == 302
-    response = ada.post("/logout", data={"push_endpoint": service.url + "/push/ada"})
+def second_session(app, session):
+    """The same user signed in again on another client: a second session, as after a new login on the phone."""
+    other = app.test_client()
+    page = text(other.get("/login"))
+    response = other.post("/login", data={"email": session.user.email, "password": PASSWORD,
+                                          "csrf_token": csrf_from(page)})
     assert response.status_code == 302
+    return Session(other, session.user)
+
+
+def test_logout_removes_this_phones_subscription(app, ada, service):
+    # The subscription was made in the first session; logging out of the second (which the phone sends its
+    # endpoint with) must still remove it, although the first session (the cascade's) goes on.
+    assert subscribe(ada, service.url + "/push/ada").status_code == 302
+    second = second_session(app, ada)
+    response = second.post("/logout", data={"push_endpoint": service.url + "/push/ada"})
+    assert response.status_code == 302
+    assert ada.get("/account").status_code == 200  # the session that subscribed is still signed in
     assert phones(app) == []
 
 
@@ -309,3 +323,101 @@ def test_the_page_lists_phones_and_offers_the_switch(app, ada, service):
     assert "Notifications" in text(ada.get("/account"))
     assert subscribe(ada, service.url + "/push/1").status_code == 302
     assert "None yet." not in text(ada.get("/account/notifications"))
+
+
+def test_names_only_digest_counts_the_dates(app, ada, runner, service):
+    in_berlin(app, ada)
+    cid = add_contact(ada, name="Jan Kowalski")
+    assert add_family(ada, cid, name="Léa", day="3", month="12").status_code == 200  # her birthday tomorrow
+    with app.app_context():
+        ImportantDate.create(user=ada.user.id, contact=cid, kind="anniversary", label="Wedding", month=12, day=2)
+    promise_due(app, ada, cid)
+    phone = PhoneKeys()
+    assert subscribe(ada, service.url + "/push/1", phone).status_code == 302
+    ada.post("/account/notifications/settings", data={"digest_at": "08:00", "visit_minutes": "60", "names_only": "y"})
+    assert "sent: 1" in send_due(runner)
+    body = json.loads(phone.decrypt(service.received[0]["body"]))["notification"]["body"]
+    assert body == "1 promise due, 2 important dates"
+
+
+def test_a_browser_gets_the_reminders_of_the_last_user_who_subscribed_it(app, ada, bob, service):
+    endpoint = service.url + "/push/shared-phone"
+    assert subscribe(ada, endpoint).status_code == 302
+    assert subscribe(bob, endpoint).status_code == 302
+    assert phones(app, ada.user) == []
+    assert [p.endpoint for p in phones(app, bob.user)] == [endpoint]
+
+
+def test_one_users_error_does_not_stop_the_others(app, ada, bob, runner, service, monkeypatch):
+    from journal import push_messages
+
+    for session in (ada, bob):
+        in_berlin(app, session)
+        promise_due(app, session, add_contact(session))
+    assert subscribe(ada, service.url + "/push/ada").status_code == 302
+    assert subscribe(bob, service.url + "/push/bob").status_code == 302
+    digest = push_messages.digest
+
+    def broken_for_ada(user, *args, **kwargs):
+        if user.id == ada.user.id:
+            raise RuntimeError("a bad row")
+        return digest(user, *args, **kwargs)
+
+    monkeypatch.setattr(push_messages, "digest", broken_for_ada)
+    assert "sent: 1" in send_due(runner)
+    assert [r["path"] for r in service.received] == ["/push/bob"]
+
+
+def test_a_send_abandoned_mid_way_is_retried_once_stale(app, ada, runner, service, monkeypatch):
+    in_berlin(app, ada)
+    promise_due(app, ada, add_contact(ada))
+    assert subscribe(ada, service.url + "/push/1").status_code == 302
+    post = push_delivery.post
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("the consumer died here")
+
+    monkeypatch.setattr(push_delivery, "post", dies)
+    send_due(runner)  # the row is claimed ("sending"), nothing is sent
+    monkeypatch.setattr(push_delivery, "post", post)
+    assert "nothing due" in send_due(runner, "2026-12-02T07:06")  # another run may still be sending it
+    assert "sent: 1" in send_due(runner, "2026-12-02T07:11")
+    assert len(service.received) == 1
+    with app.app_context():
+        assert [(m.status, m.attempts) for m in PushMessage.select()] == [("sent", 2)]
+
+
+def test_visit_reminder_counts_real_time_across_a_dst_change(app, ada, runner, service):
+    # Sunday 29 March 2026 in Berlin: 02:00 becomes 03:00. A 03:30 visit is 01:30 UTC; two hours before is 23:30 UTC.
+    in_berlin(app, ada)
+    plan_visit(app, ada, add_contact(ada, name="Jan Kowalski"), at=datetime.time(3, 30), on=datetime.date(2026, 3, 29))
+    assert subscribe(ada, service.url + "/push/1").status_code == 302
+    ada.post("/account/notifications/settings", data={"digest_at": "", "visit_minutes": "120"})
+    assert "nothing due" in send_due(runner, "2026-03-28T23:25")
+    assert "sent: 1" in send_due(runner, "2026-03-28T23:35")
+    assert {k.lower(): v for k, v in service.received[0]["headers"].items()}["ttl"] == str(115 * 60)
+
+
+def test_a_late_digest_window_runs_past_midnight(app, ada, runner, service):
+    in_berlin(app, ada)
+    promise_due(app, ada, add_contact(ada))
+    assert subscribe(ada, service.url + "/push/1").status_code == 302
+    ada.post("/account/notifications/settings", data={"digest_at": "23:00", "visit_minutes": "60"})
+    # The consumer was down at 23:00; at 00:30 in Berlin the window (until 01:00) is still open.
+    assert "sent: 1" in send_due(runner, "2026-12-02T23:30")
+    assert {k.lower(): v for k, v in service.received[0]["headers"].items()}["ttl"] == str(30 * 60)
+    assert "nothing due" in send_due(runner, "2026-12-02T23:45")
+    with app.app_context():
+        assert [m.key for m in PushMessage.select()] == ["digest:2026-12-02"]
+
+
+def test_a_phone_added_again_does_not_get_the_days_digest_twice(app, ada, runner, service):
+    in_berlin(app, ada)
+    promise_due(app, ada, add_contact(ada))
+    assert subscribe(ada, service.url + "/push/1").status_code == 302
+    assert "sent: 1" in send_due(runner)
+    phone = phones(app)[0]
+    assert ada.post(f"/account/notifications/phones/{phone.id}/remove").status_code == 302
+    assert subscribe(ada, service.url + "/push/1").status_code == 302
+    assert "nothing due" in send_due(runner, "2026-12-02T07:10")
+    assert len(service.received) == 1

@@ -13,6 +13,7 @@ DIGEST_AT = datetime.time(8, 0)
 VISIT_MINUTES = 60
 ATTEMPTS = 3  # a failed send is tried this many times in all
 RETRY_AFTER = datetime.timedelta(minutes=5)
+STALE_AFTER = datetime.timedelta(minutes=5)  # a row still "sending" this long after its claim: its sender died
 KEEP = datetime.timedelta(days=3)  # sent rows older than this are only history: the sweep removes them
 
 
@@ -51,7 +52,7 @@ class PushSubscription(OwnedModel):
     a password change, deleting the account) deletes it (ON DELETE CASCADE); an idle session's goes at the next send."""
 
     session = ForeignKeyField(UserSession, on_delete="CASCADE", index=True)
-    endpoint = CharField(max_length=1000)
+    endpoint = CharField(max_length=1000, unique=True)  # one browser: it gets the reminders of one user at most
     p256dh = CharField(max_length=200)
     auth = CharField(max_length=100)
     label = CharField(max_length=100, default="")
@@ -60,7 +61,6 @@ class PushSubscription(OwnedModel):
 
     class Meta:
         table_name = "push_subscription"
-        indexes = ((("user", "endpoint"), True),)
 
     @property
     def info(self):
@@ -70,13 +70,15 @@ class PushSubscription(OwnedModel):
     @classmethod
     def subscribe(cls, user, endpoint, p256dh, auth, label="", origin=""):
         """Store this phone's subscription for the signed-in session of `user` (a phone subscribing again replaces
-        its keys and moves to this session); None when that session has ended meanwhile."""
+        its keys and moves to this session; another user's row for this browser goes, so that the phone gets no one
+        else's reminders); None when that session has ended meanwhile."""
         session = UserSession.get_or_none((UserSession.user == user.id)
                                           & (UserSession.token_hash == UserSession.digest(user.login_token or "")))
         if session is None:
             return None
         values = {"session": session.id, "p256dh": p256dh, "auth": auth, "label": label[:100], "origin": origin[:300]}
         with db.atomic():
+            cls.delete().where((cls.endpoint == endpoint) & (cls.user != user.id)).execute()
             if cls.update(**values).where((cls.user == user.id) & (cls.endpoint == endpoint)).execute():
                 return cls.get((cls.user == user.id) & (cls.endpoint == endpoint))
             return cls.create(user=user.id, endpoint=endpoint, **values)
@@ -110,16 +112,17 @@ class PushSubscription(OwnedModel):
 
 class PushMessage(BaseModel):
     """One message to one phone: its key (kind and day or visit) is unique per subscription, so whoever inserts the row
-    sends it, and a second consumer (or a second run) finds it taken."""
+    sends it, and a second consumer (or a second run) finds it taken. A removed phone's rows stay (subscription
+    NULL) until the sweep, so that the phone added again is known to have had the day's digest."""
 
     user = ForeignKeyField(User, on_delete="CASCADE", index=True)
-    subscription = ForeignKeyField(PushSubscription, on_delete="CASCADE")
+    subscription = ForeignKeyField(PushSubscription, on_delete="SET NULL", null=True)
     key = CharField(max_length=80)
     payload = TextField()
     expires_at = DateTimeField()  # naive UTC: the TTL runs out then; no retry after it
     status = CharField(max_length=10, default="sending")  # sending, sent, retry, failed
     attempts = IntegerField(default=0)
-    next_try_at = DateTimeField(null=True)
+    next_try_at = DateTimeField(null=True)  # retry: when to try again; sending: when the claim counts as abandoned
     created_at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
@@ -127,26 +130,34 @@ class PushMessage(BaseModel):
         indexes = ((("subscription", "key"), True), (("status", "next_try_at"), False))
 
     @classmethod
-    def claim(cls, subscription, key, payload, expires_at):
+    def claim(cls, subscription, key, payload, expires_at, now):
         """The new row for this message, or None when it was claimed before (sent, being sent, or being retried)."""
         try:
             with db.atomic():
                 return cls.create(user=subscription.user_id, subscription=subscription.id, key=key, payload=payload,
-                                  expires_at=expires_at, attempts=1)
+                                  expires_at=expires_at, attempts=1, next_try_at=now + STALE_AFTER)
         except IntegrityError:
             return None
 
     @classmethod
+    def sent_before(cls, user_id, key, moment):
+        """True when the user's message `key` was claimed for some phone before `moment` (naive UTC)."""
+        return cls.select().where((cls.user == user_id) & (cls.key == key) & (cls.created_at < moment)).exists()
+
+    @classmethod
     def claim_retries(cls, now):
-        """The failed messages due another try, each claimed (status back to sending) by this caller alone."""
-        due = list(cls.select().where((cls.status == "retry") & (cls.next_try_at <= now)).order_by(cls.id))
+        """The messages due another try, each claimed (status sending) by this caller alone: failed sends whose
+        time has come, and sends left "sending" by a sender that died (STALE_AFTER after their claim)."""
+        due = list(cls.select().where(cls.status.in_(("retry", "sending")) & (cls.next_try_at <= now)
+                                      & cls.subscription.is_null(False)).order_by(cls.id))
         claimed = []
         for message in due:
-            if message.expires_at <= now:
-                cls.update(status="failed").where((cls.id == message.id) & (cls.status == "retry")).execute()
+            mine = (cls.id == message.id) & (cls.status == message.status) & (cls.attempts == message.attempts)
+            if message.expires_at <= now or message.attempts >= ATTEMPTS:
+                cls.update(status="failed", next_try_at=None).where(mine).execute()
                 continue
-            if cls.update(status="sending", attempts=cls.attempts + 1).where(
-                    (cls.id == message.id) & (cls.status == "retry") & (cls.attempts == message.attempts)).execute():
+            if cls.update(status="sending", attempts=cls.attempts + 1, next_try_at=now + STALE_AFTER).where(
+                    mine).execute():
                 message.attempts += 1
                 claimed.append(message)
         return claimed

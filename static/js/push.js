@@ -27,9 +27,24 @@
     failed: "This phone could not turn notifications on. Please try again later."
   };
 
+  function sameBytes(a, b) {
+    if (!a || !b || a.byteLength !== b.byteLength) { return false; }
+    var x = new Uint8Array(a), y = new Uint8Array(b);
+    for (var i = 0; i < x.length; i++) { if (x[i] !== y[i]) { return false; } }
+    return true;
+  }
+
+  /* This browser's subscription for the server's key: one made with another key (the VAPID key was changed) is
+     ended and made again, as the server could not sign pushes to it. */
   function subscription(registration, key) {
+    var wanted = bytesOf(key);
+    var subscribe = function () {
+      return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: wanted });
+    };
     return registration.pushManager.getSubscription().then(function (existing) {
-      return existing || registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytesOf(key) });
+      if (!existing) { return subscribe(); }
+      if (sameBytes(existing.options && existing.options.applicationServerKey, wanted.buffer)) { return existing; }
+      return existing.unsubscribe().then(subscribe);
     });
   }
 

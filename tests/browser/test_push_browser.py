@@ -23,13 +23,20 @@ STUB = """
 (() => {
   const fake = %s;
   const held = () => sessionStorage.getItem("fake-push") === "1";
+  const key = () => new Uint8Array((sessionStorage.getItem("fake-push-key") || "").split(",").map(Number)).buffer;
   const made = () => ({
     endpoint: fake.endpoint,
+    options: { userVisibleOnly: true, applicationServerKey: key() },
     toJSON: () => fake,
-    unsubscribe: () => { sessionStorage.removeItem("fake-push"); return Promise.resolve(true); },
+    unsubscribe: () => {
+      sessionStorage.removeItem("fake-push");
+      sessionStorage.setItem("fake-push-unsubscribed", "1");
+      return Promise.resolve(true);
+    },
   });
   PushManager.prototype.subscribe = function (options) {
     sessionStorage.setItem("fake-push", "1");
+    sessionStorage.setItem("fake-push-key", String(Array.from(new Uint8Array(options.applicationServerKey))));
     sessionStorage.setItem("fake-push-key-bytes", String(new Uint8Array(options.applicationServerKey).length));
     return Promise.resolve(made());
   };
@@ -69,8 +76,11 @@ def test_enable_then_a_visit_reminder_shows_and_its_tap_opens_the_brief(page, co
         page.get_by_role("link", name="Notifications").tap()
         wait_until_ready(page)
         wait_for_controller(page)
+        # The browser still holds a subscription made with an old VAPID key: it is ended and made again.
+        page.evaluate("sessionStorage.setItem('fake-push', '1'); sessionStorage.setItem('fake-push-key', '4,1,2,3')")
         page.get_by_role("button", name="Enable on this phone").tap()
         expect(page.get_by_text("Notifications are on for this phone.")).to_be_visible()
+        assert page.evaluate("sessionStorage.getItem('fake-push-unsubscribed')") == "1"
         assert page.evaluate("sessionStorage.getItem('fake-push-key-bytes')") == "65"  # the VAPID public key
         with app.app_context():
             user = User.by_email(new_email)
@@ -97,7 +107,11 @@ def test_enable_then_a_visit_reminder_shows_and_its_tap_opens_the_brief(page, co
         worker.evaluate("self.registration.getNotifications()"
                         ".then(ns => { ns[0].close(); return openNotification(ns[0]); })")
         expect(page).to_have_url(f"{live_server.url}/people/{contact_id}")
-        expect(page.get_by_role("heading", name="Jan Kowalski")).to_be_visible()
+        expect(page.get_by_role("heading", name="Jan Kowalski", exact=True)).to_be_visible()
+
+        # A link to another origin, however it is spelled, opens Today instead.
+        worker.evaluate("openNotification({data: {navigate: 'https://x//evil.example/p'}})")
+        expect(page).to_have_url(f"{live_server.url}/")
 
         # Logging out on this phone ends its subscription, on the server and in the browser, and closes the
         # notifications that name customers.
