@@ -4,8 +4,9 @@ import datetime
 
 from peewee import JOIN, SQL, Case, fn
 
-from ..db import day_number
+from ..db import counted, day_number, totalled
 from ..prepared import prepared
+from ..text import fold
 from .gestures import Gesture
 from .gifts import Gift
 from .people import Contact, FamilyMember, ImportantDate
@@ -235,3 +236,22 @@ def uncovered_dates(user, today, dates):
         if (d.contact_id, d.family_member_id) not in covered
         and not (d.contact_id in gestures and gestures[d.contact_id] <= next_on)
     ]
+
+
+def narrowed(query, user, tag="", text="", own_text=()):
+    """One of Today's list queries (its rows joined to Contact) narrowed to people carrying the user's tag `tag` (as
+    the People list filters), and to those whose name has a word starting with `text` (as the capture's type-ahead
+    finds people) or whose row's own text (`own_text`: columns) contains it, accents and case ignored."""
+    if tag:
+        query = query.where(Contact.tagged(user, tag))
+    if text:
+        found = Contact.named(text)
+        for column in own_text:
+            found |= fn.rapport_fold(column).contains(fold(text))
+        query = query.where(found)
+    return query
+
+
+def list_page(query, offset, limit):
+    """(rows from `offset` on, at most `limit`, and how many rows the query has in all): one statement."""
+    return totalled(counted(query.offset(offset), limit))
