@@ -37,10 +37,10 @@ def create_app(test_config=None):
     templating.init_app(app)
 
     from . import (auth, backup, calendar, capture, export_jobs, exports, extraction, findings, gestures, gifts, imports,
-                   ops, people, promises, push, pwa, search, tasks, today, touches, visits)
+                   ops, people, promises, push, pwa, search, tasks, today, today_lists, touches, visits)
 
     app.session_interface = auth.SessionCookie()
-    for blueprint in (ops.bp, auth.bp, today.bp, people.bp, search.bp, capture.bp, findings.bp, touches.bp,
+    for blueprint in (ops.bp, auth.bp, today.bp, today_lists.bp, people.bp, search.bp, capture.bp, findings.bp, touches.bp,
                       promises.bp, gifts.bp, gestures.bp, exports.bp, calendar.bp, backup.bp, imports.bp, pwa.bp,
                       export_jobs.bp, visits.bp, push.bp):
         app.register_blueprint(blueprint)

@@ -135,6 +135,15 @@ def days_from(start, today):
     return fn.DATE(today) - fn.DATE(start)  # PostgreSQL: date - date is a whole number of days
 
 
+def day_number(value):
+    """SQL expression: a date/datetime column or a date as a whole day number, to add days to and compare.
+
+    SQLite: julianday(DATE(x)); PostgreSQL: DATE(x) (a date plus an integer is a date, a date less a date is days).
+    Migration 0019 indexes a contact's due day written with it: keep the two in step.
+    """
+    return fn.julianday(fn.DATE(value)) if is_sqlite() else fn.DATE(value)
+
+
 def counted(query, limit):
     """`query` limited to `limit` rows, each row carrying how many rows there are in all (`rows_in_all`).
 

@@ -7,31 +7,33 @@ from flask_login import current_user, login_required
 from . import clock, next_up
 from .dates import format_day
 from .models import (PULSES, Contact, Finding, PlannedVisit, Promise, due_for_touch, due_promises, needing_attention,
-                     planned_gestures_due, uncovered_dates, upcoming_dates)
+                     planned_gestures_count, planned_gestures_due, uncovered_dates, upcoming_dates)
 from .extensions import htmx
 from .web import render
 
 bp = Blueprint("today", __name__)
 
-SHOWN = 10  # items per section before "and N more"
-LISTED = 50  # promises listed at most (the first SHOWN, the rest behind "more")
+GESTURE_DAYS = 14  # gestures planned this far ahead are listed
+
+SHOWN = 3  # the most urgent rows of each list; "and N more" leads to the whole list (journal/today_lists.py)
+FINDINGS_SHOWN = 10  # what notes said waits for one tap each: not a list with a page of its own
 
 
 def _promises(today):
     """The promises section: those due, and the kept-on-time rate."""
-    promises, promises_total = due_promises.first_rows(LISTED, current_user, today)
+    promises, promises_total = due_promises.top(SHOWN, current_user, today)
     return {"promises": promises, "promises_total": promises_total, "rate": Promise.kept_rate(current_user, today)}
 
 
 def _due(today):
     """The people due for a touch."""
-    due, due_total = due_for_touch.first_rows(SHOWN, current_user, today)
+    due, due_total = due_for_touch.top(SHOWN, current_user, today)
     return {"due": due, "due_total": due_total}
 
 
 def _dates(today):
     """Dates in the next 14 days, and which of them have nothing planned."""
-    dates, dates_total = upcoming_dates(current_user, today, limit=LISTED)
+    dates, dates_total = upcoming_dates(current_user, today, limit=SHOWN)
     return {"dates": dates, "dates_total": dates_total,
             "uncovered": {d.id for _, d in uncovered_dates(current_user, today, dates)}}
 
@@ -43,8 +45,9 @@ def _visits(today):
 
 def _gestures(today):
     """Gestures planned for the next 14 days."""
-    gestures, gestures_total = planned_gestures_due.first_rows(SHOWN, current_user, today + datetime.timedelta(days=14))
-    return {"gestures": gestures, "gestures_total": gestures_total}
+    until = today + datetime.timedelta(days=GESTURE_DAYS)
+    gestures = planned_gestures_due.first(SHOWN, current_user, until)
+    return {"gestures": gestures, "gestures_total": planned_gestures_count(current_user, until)[0]}
 
 
 def _attention(today):
@@ -55,8 +58,8 @@ def _attention(today):
 
 def _findings(today):
     """What notes saved without their chips in sight said, waiting for Keep or Dismiss."""
-    rows = list(Finding.waiting(current_user, SHOWN + 1))
-    return {"findings": rows[:SHOWN], "findings_more": len(rows) > SHOWN}
+    rows = list(Finding.waiting(current_user, FINDINGS_SHOWN + 1))
+    return {"findings": rows[:FINDINGS_SHOWN], "findings_more": len(rows) > FINDINGS_SHOWN}
 
 
 # Today's htmx targets: each element id, its partial, and the loader of that section's data alone.

@@ -71,6 +71,14 @@ def as_id(value):
     return number if 0 < number <= MAX_ID else None
 
 
+MAX_PAGE = 10 ** 6  # far past any real list; a larger page number would overflow the query's OFFSET
+
+
+def page_number():
+    """The requested page number (`?page=`, 1-based), never below 1 nor past what the database can skip to."""
+    return min(as_id(request.args.get("page", 1)) or 1, MAX_PAGE)
+
+
 def get_owned_or_404(model, pk, query=None):
     """The current user's row of `model` with this id; 404 when it is missing or someone else's."""
     pk = as_id(pk)

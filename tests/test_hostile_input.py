@@ -50,7 +50,7 @@ def ids(app, ada):
                 "date_id": ImportantDate.get(ImportantDate.kind == "anniversary").id, "touch_id": Touch.get().id,
                 "promise_id": Promise.get().id, "gift_id": Gift.get().id, "gesture_id": Gesture.get().id,
                 "visit_id": PlannedVisit.get().id, "phone_id": PushSubscription.get().id,
-                "job_id": job_id, "token": "not-a-token", "filename": "css/app.css"}
+                "job_id": job_id, "token": "not-a-token", "filename": "css/app.css", "kind": "due"}
 
 
 def routes(app, ids):

@@ -64,9 +64,11 @@ def test_every_page_sends_what_peewee_would_build(app, ada, checked):
     with app.app_context():
         assert {c.last_pulse for c in Contact.select().where(Contact.id.in_(ids[:2]))} == {4}
     # Every prepared query the pages use was checked, in several shapes.
-    assert {"due_promises.first_rows", "due_for_touch.first_rows", "dates_on_days.first_rows", "pulse_dropped.first_rows",
-            "not_asked.first_rows", "planned_gestures_due.first_rows", "related_rows", "owned", "live", "latest_for",
-            "people_of", "of_contact", "planned_for", "open_with", "kept_counts", "balance"} <= set(checked)
+    assert {"due_promises.limited", "due_promises.count", "due_for_touch.limited", "due_for_touch.count", "first_dates",
+            "dates_in_window_count", "pulse_dropped.limited", "pulse_dropped.count", "not_asked.limited", "not_asked.count",
+            "planned_gestures_due.limited", "planned_gestures_count", "kept_counts_of_all", "on_day",
+            "waiting", "related_rows", "owned", "live", "latest_for", "people_of", "of_contact", "planned_for",
+            "open_with", "kept_counts", "balance"} <= set(checked)
     if not ON_POSTGRESQL:  # PostgreSQL's full-text search is its own SQL (journal/search_index.py)
         assert {"group_rows", "match_count"} <= set(checked)
     assert len(checked) > 150  # on either database (PostgreSQL's search is not prepared)

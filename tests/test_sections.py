@@ -22,7 +22,7 @@ BRIEF_OWN = {
     "contact-gestures": 1,  # planned gestures
     "contact-visits": 1,    # open planned visits
 }
-TODAY_OWN = {"today-promises": 2, "today-due": 1}
+TODAY_OWN = {"today-promises": 3, "today-due": 2}  # a list: its first rows, then its count
 
 
 class Statements(logging.Handler):

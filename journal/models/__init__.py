@@ -11,7 +11,8 @@ from .promises import Promise
 from .push import PushMessage, PushSettings, PushSubscription
 from .rate_limits import RateLimit
 from .submissions import FormSubmission
-from .today import due_for_touch, due_promises, needing_attention, planned_gestures_due, uncovered_dates, upcoming_dates
+from .today import (due_for_touch, due_promises, needing_attention, planned_gestures_count, planned_gestures_due, uncovered_dates,
+                    upcoming_dates)
 from .touches import GIVE_ASK, PULSES, TOUCH_KINDS, Touch, TouchContact
 from .visits import PlannedVisit
 

@@ -3,6 +3,7 @@ import json
 
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
+from ..prepared import prepared
 from .base import utcnow
 from .owned import OwnedModel
 from .people import Contact
@@ -36,9 +37,9 @@ class Finding(OwnedModel):
         return cls.create(user=user.id if hasattr(user, "id") else user, touch=touch, contact=contact, kind=kind,
                           payload=json.dumps(values, sort_keys=True))
 
-    @classmethod
+    @prepared
     def waiting(cls, user, limit):
-        """The user's findings with their person and touch, oldest first (one query)."""
+        """The user's findings with their person and touch, oldest first (one query, prepared: Today runs it)."""
         return (cls.select(cls, Contact.id, Contact.name, Touch.id, Touch.happened_at)
                 .join(Contact).switch(cls).join(Touch)
                 .where(cls.user == user).order_by(cls.created_at, cls.id).limit(limit))

@@ -61,16 +61,16 @@ class Contact(OwnedModel):
     def matching(cls, user, text, limit=8):
         """Contacts whose name or alternative name (any word) starts with `text`, accents and case ignored (what a
         suggestion shows)."""
+        return cls.for_user(user, cls.id, cls.name, cls.company).where(cls.named(text)).order_by(cls.sort_name).limit(limit)
+
+    @classmethod
+    def named(cls, text):
+        """The condition: the name or the alternative name has a word starting with `text`, accents and case ignored."""
         key = fold(text)  # peewee escapes LIKE wildcards in startswith/contains
         # rapport_fold is text.fold on both backends (registered on SQLite, migration 0015 on PostgreSQL).
         alt = fn.rapport_fold(cls.alt_name)
-        return (
-            cls.for_user(user, cls.id, cls.name, cls.company)
-            .where(cls.sort_name.startswith(key) | cls.sort_name.contains(" " + key)
-                   | ((cls.alt_name != "") & (alt.startswith(key) | alt.contains(" " + key))))
-            .order_by(cls.sort_name)
-            .limit(limit)
-        )
+        return (cls.sort_name.startswith(key) | cls.sort_name.contains(" " + key)
+                | ((cls.alt_name != "") & (alt.startswith(key) | alt.contains(" " + key))))
 
     @classmethod
     def owned_many(cls, user, ids):
@@ -82,9 +82,13 @@ class Contact(OwnedModel):
         """The user's contacts in alphabetical order, optionally only those with a tag (and only `fields`)."""
         query = cls.for_user(user, *fields).order_by(cls.sort_name, cls.id)
         if tag:
-            tagged = ContactTag.for_user(user, ContactTag.contact).where(ContactTag.key == folded_key(tag, ContactTag.key))
-            query = query.where(cls.id.in_(tagged))
+            query = query.where(cls.tagged(user, tag))
         return query
+
+    @classmethod
+    def tagged(cls, user, tag):
+        """The condition: the contact carries the user's tag `tag` (case and accents aside)."""
+        return cls.id.in_(ContactTag.for_user(user, ContactTag.contact).where(ContactTag.key == folded_key(tag, ContactTag.key)))
 
     LISTED = ("id", "name", "role", "company")  # the columns the People list shows
 

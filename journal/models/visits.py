@@ -7,6 +7,7 @@ from peewee import CharField, DateField, DateTimeField, ForeignKeyField, TimeFie
 
 from .. import clock
 from ..db import db
+from ..prepared import prepared
 from .base import utcnow
 from .owned import OwnedModel
 from .people import Contact
@@ -87,10 +88,10 @@ class PlannedVisit(OwnedModel):
         """The contact's open planned visits whose day has passed, oldest first (the brief asks: done?)."""
         return list(cls.open_for(contact.user_id).where((cls.contact == contact) & (cls.on < today)))
 
-    @classmethod
+    @prepared
     def on_day(cls, user, day):
-        """The user's open planned visits on `day`, with their contacts, by time (Today)."""
-        return list(cls.open_for(user).select(cls, Contact).join(Contact).where(cls.on == day))
+        """The user's open planned visits on `day`, with their contacts, by time (Today: prepared, as Today's lists)."""
+        return cls.open_for(user).select(cls, Contact).join(Contact).where(cls.on == day)
 
     @classmethod
     def open_due_for(cls, user, contact_ids, day):

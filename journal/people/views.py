@@ -10,14 +10,13 @@ from ..extensions import htmx
 from ..models import Contact, ContactMethod, ContactTag, FamilyMember, Gift, ImportantDate, Touch
 from ..once import create_once, earlier_result
 from ..text import split_list
-from ..web import as_id, get_owned_or_404, render
+from ..web import get_owned_or_404, page_number, render
 from . import bp
 from .brief import render_brief, section_done
 from .forms import ContactForm, DateForm, FamilyForm, WorldForm, parse_methods
 
 TIMELINE_PARTIALS = {"contact-timeline": "people/_timeline.html", "more-touches": "people/_timeline_rows.html"}
 TIMELINE_PAGE = 10
-MAX_PAGE = 10 ** 6  # far past any real list; a larger page number would overflow the query's OFFSET
 LIST_PARTIALS = {"people-list": "people/_list.html", "more-people": "people/_rows.html"}
 
 
@@ -26,17 +25,12 @@ def _today():
     return clock.today()
 
 
-def _page_number():
-    """The requested page number (1-based), never below 1 nor past what the database can skip to."""
-    return min(as_id(request.args.get("page", 1)) or 1, MAX_PAGE)
-
-
 @bp.route("/")
 @login_required
 def index():
     """The alphabetical list of people, paged, filterable by tag."""
     tag = request.args.get("tag", "").strip()
-    page = _page_number()
+    page = page_number()
     size = current_app.config["PEOPLE_PAGE_SIZE"]
     # One extra row tells whether there is a next page.
     rows, total = Contact.list_page(current_user, tag, (page - 1) * size, size + 1)
@@ -308,7 +302,7 @@ def delete(contact_id):
 def timeline(contact_id):
     """Every touch with this contact, newest first, a page at a time."""
     contact = get_owned_or_404(Contact, contact_id)
-    page = _page_number()
+    page = page_number()
     rows = list(Touch.for_contact(contact).offset((page - 1) * TIMELINE_PAGE).limit(TIMELINE_PAGE + 1))
     has_more = len(rows) > TIMELINE_PAGE
     touches = rows[:TIMELINE_PAGE]

@@ -76,6 +76,9 @@ def main():
         page = client.get("/login").get_data(as_text=True)
         token = page.split('name="csrf-token" content="')[1].split('"')[0]
         client.post("/login", data={"email": "bench@example.com", "password": "bench password 2026", "csrf_token": token})
+        # A login starts a new session, and the login page's token belongs to the old one (the capture POST got 400).
+        page = client.get("/").get_data(as_text=True)
+        token = page.split('name="csrf-token" content="')[1].split('"')[0]
         rng = random.Random(args.seed)
         n = args.requests
         rows = [
