@@ -111,6 +111,17 @@ var RapportOutbox = (function () {
     });
   }
 
+  /* From now on the page's forms and htmx carry the fresh token: a page opened from the phone's cache may hold an
+     old one, and its next request (the note's chips, a promise's Done) would be refused with a 400. */
+  function freshenPage(csrf) {
+    if (typeof document === "undefined" || !csrf) { return; }  // the service worker has no page
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) { meta.setAttribute("content", csrf); }
+    Array.prototype.forEach.call(document.querySelectorAll('input[name="csrf_token"]'), function (input) {
+      input.value = csrf;
+    });
+  }
+
   var running = null;
 
   /* Send every waiting note of the logged-in user. A fresh CSRF token is fetched first, so a note
@@ -124,6 +135,7 @@ var RapportOutbox = (function () {
         outcome.login = true;
         return all().then(function (items) { outcome.left = items.length; });
       }
+      freshenPage(answer.token);
       return pending(answer.user).then(function (items) {
         var chain = Promise.resolve();
         items.forEach(function (item) {
