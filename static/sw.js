@@ -59,7 +59,9 @@ self.addEventListener("message", function (event) {
 self.addEventListener("sync", function (event) {
   if (event.tag === "rapport-outbox") {
     event.waitUntil(RapportOutbox.replay().then(function (outcome) {
-      return self.clients.matchAll().then(function (pages) {
+      // Uncontrolled pages too: the page that queued the note may have loaded before this worker took over, and
+      // when this sync wins the race its own replay finds nothing left to send (no "saved" message at all).
+      return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (pages) {
         pages.forEach(function (client) { client.postMessage({ type: "outbox", outcome: outcome }); });
       });
     }));
