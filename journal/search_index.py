@@ -25,10 +25,19 @@ RANKED = {0, 1, 2, 6}  # groups ordered by relevance; the others (notes) newest 
 RANK_AT_MOST = 300  # above this many matches, bm25 ranking is skipped (see SearchIndex.group)
 
 
-class SearchIndex(FTS5Model):
-    """One row per searchable thing; see migrations/0006_search.py for the columns' meaning."""
+USER_SHIFT, KIND_SHIFT = 40, 37  # an entry's rowid: (user id << 40) + (kind << 37) + its source row's id (0021)
 
-    scope = SearchField()  # one token: "u<user id>k<kind>"
+
+def rowid_range(user, first_kind, last_kind):
+    """The lowest and highest rowid of the user's entries of kinds first_kind..last_kind (SQLite's index)."""
+    base = user.id << USER_SHIFT
+    return base + (first_kind << KIND_SHIFT), base + ((last_kind + 1) << KIND_SHIFT) - 1
+
+
+class SearchIndex(FTS5Model):
+    """One row per searchable thing, keyed by account and kind (migrations/0021_team_search.py): a search asks for
+    one account's rowid range, which FTS5 seeks to in each word's list, so a team's other accounts cost nothing."""
+
     ref_id = SearchField(unindexed=True)
     contact_id = SearchField(unindexed=True)
     label = SearchField(unindexed=True)
@@ -54,10 +63,9 @@ class SearchIndex(FTS5Model):
 
     @classmethod
     def any_in(cls, user, kinds, query):
-        """True when any of these groups has a match: one lookup, no ranking."""
-        scopes = " OR ".join(f'"u{user.id}k{kind}"' for kind in kinds)
-        scoped = f"scope: ({scopes}) AND {{title body}}: ({query})"
-        return cls.select(cls.rowid).where(cls.match(scoped)).limit(1).exists()
+        """True when any of these groups (consecutive kinds) has a match: one lookup, no ranking."""
+        low, high = rowid_range(user, min(kinds), max(kinds))
+        return cls.select(cls.rowid).where(cls.match(query) & (cls.rowid >= low) & (cls.rowid <= high)).limit(1).exists()
 
     @classmethod
     def group(cls, user, kind, query, limit):
@@ -67,29 +75,38 @@ class SearchIndex(FTS5Model):
         ranking thousands of matches (a two-letter prefix) costs more than it helps, so then, as for
         notes, the newest come first.
         """
-        scoped = cls._scoped(user, kind, query)
-        ranked = kind in RANKED and cls.match_count(scoped, RANK_AT_MOST + 1)[0] <= RANK_AT_MOST
-        return cls.group_rows(ranked, scoped, limit)
+        low, high = rowid_range(user, kind, kind)
+        ranked = kind in RANKED and cls.match_count(query, low, high, RANK_AT_MOST + 1)[0] <= RANK_AT_MOST
+        return cls.group_rows(ranked, query, low, high, limit)
 
     @prepared(one=True)
-    def match_count(scoped, at_most):
-        """(how many rows match, counting no further than `at_most`,)."""
-        matches = SearchIndex.select(SearchIndex.rowid).where(SearchIndex.match(scoped)).limit(at_most)
+    def match_count(query, low, high, at_most):
+        """(how many rows in the rowid range match, counting no further than `at_most`,)."""
+        matches = (SearchIndex.select(SearchIndex.rowid)
+                   .where(SearchIndex.match(query) & (SearchIndex.rowid >= low) & (SearchIndex.rowid <= high))
+                   .limit(at_most))
         return Select([matches.alias("matches")], [fn.COUNT(SQL("1"))]).tuples()
 
     @prepared(fixed=("ranked",))
-    def group_rows(ranked, scoped, limit):
-        """The matching rows with their body as written, best first (bm25, names weighing ten times notes) or newest
-        first."""
-        order = SearchIndex.bm25(0, 0, 0, 0, 10.0, 1.0, 0) if ranked else SearchIndex.rowid.desc()
+    def group_rows(ranked, query, low, high, limit):
+        """The matching rows of a rowid range with their body as written, best first (bm25, names weighing ten times
+        notes) or newest first."""
+        order = SearchIndex.bm25(0, 0, 0, 10.0, 1.0, 0) if ranked else SearchIndex.rowid.desc()
         return (SearchIndex.select(SearchIndex.rowid, SearchIndex.ref_id, SearchIndex.contact_id, SearchIndex.label,
                                    SearchIndex.raw.alias("body"))
-                .where(SearchIndex.match(scoped)).order_by(order).limit(limit).dicts())
+                .where(SearchIndex.match(query) & (SearchIndex.rowid >= low) & (SearchIndex.rowid <= high))
+                .order_by(order).limit(limit).dicts())
 
-    @staticmethod
-    def _scoped(user, kind, query):
-        """The FTS5 query for one kind of one user's matches."""
-        return f'scope:"u{user.id}k{kind}" AND {{title body}}: ({query})'
+    @classmethod
+    def contact_ids(cls, user, query, limit):
+        """Ids of the contacts that the user's matching entries other than touches belong to."""
+        ids = set()
+        for first, last in ((0, 3), (5, 7)):  # every kind but touches (4), which belong to several contacts
+            low, high = rowid_range(user, first, last)
+            rows = (cls.select(cls.contact_id)
+                    .where(cls.match(query) & (cls.rowid >= low) & (cls.rowid <= high)).limit(limit).tuples())
+            ids |= {int(r[0]) for r in rows if r[0] is not None}
+        return ids
 
 
 def contact_ids_matching(user, text, limit=20000):
@@ -98,18 +115,14 @@ def contact_ids_matching(user, text, limit=20000):
     query = engine.match_query(text)
     if not query:
         return []
-    if engine is SearchIndex:
-        scopes = " OR ".join(f'"u{user.id}k{kind}"' for kind, _, _ in GROUPS if kind != 4)
-        rows = (SearchIndex.select(SearchIndex.contact_id)
-                .where(SearchIndex.match(f"scope: ({scopes}) AND {{title body}}: ({query})")).limit(limit).tuples())
-        ids = {int(r[0]) for r in rows if r[0] is not None}
-    else:
-        tsquery, params = PostgresSearch._tsquery(query)
-        cursor = db.execute_sql(f"SELECT DISTINCT contact_id FROM search_index, (SELECT {tsquery} AS q) AS query "
-                                "WHERE user_id = %s AND contact_id IS NOT NULL AND tsv @@ q LIMIT %s",
-                                params + [user.id, limit])
-        ids = {r[0] for r in cursor.fetchall()}
+    ids = engine.contact_ids(user, query, limit)
     return sorted(ids)
+
+
+def scope_of(user, kind):
+    """The scope of the user's entries of one kind in PostgreSQL's index: every lexeme of theirs is prefixed with it
+    (migrations/0021_team_search.py)."""
+    return user.id * 8 + kind
 
 
 class PostgresSearch:
@@ -147,30 +160,43 @@ class PostgresSearch:
         return "(" + " || ".join(parts) + ")", params
 
     @classmethod
+    def matching(cls, user, kinds, query):
+        """SQL and parameters of `FROM search_index, (query) WHERE ...`: the user's entries of these kinds matching
+        the query, each kind's lexemes looked up under its own scope (q is the first kind's query, for ranking)."""
+        tsquery, params = cls._tsquery(query)
+        scoped = ", ".join(f"rapport_scoped_query(%s, {tsquery}) AS q{n}" for n in range(len(kinds)))
+        matches = " OR ".join(f"tsv @@ q{n}" for n in range(len(kinds)))
+        args = [value for kind in kinds for value in [scope_of(user, kind)] + params]
+        # The user and kind are checked on each row too: the scoped lexemes already keep other accounts out.
+        return (f"FROM search_index, (SELECT {scoped}) AS query WHERE user_id = %s AND kind = ANY(%s) AND ({matches})",
+                args + [user.id, list(kinds)])
+
+    @classmethod
     def group(cls, user, kind, query, limit):
         """Up to `limit` matches of one kind, ranked (names weigh ten times notes) or newest first."""
-        tsquery, params = cls._tsquery(query)
-        base = f"FROM search_index, ({'SELECT ' + tsquery} AS q) AS query WHERE user_id = %s AND kind = %s AND tsv @@ q"
-        args = params + [user.id, kind]
+        base, args = cls.matching(user, [kind], query)
         ranked = False
         if kind in RANKED:
             count = db.execute_sql(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {RANK_AT_MOST + 1}) AS c", args).fetchone()[0]
             ranked = count <= RANK_AT_MOST
-        order = "ts_rank(tsv, q) DESC, rowid DESC" if ranked else "rowid DESC"
-        cursor = db.execute_sql(
-            f"SELECT rowid, ref_id, contact_id, label, body {base} ORDER BY {order} LIMIT %s",
-            args + [limit],
-        )
+        order = "ts_rank(tsv, q0) DESC, rowid DESC" if ranked else "rowid DESC"
+        cursor = db.execute_sql(f"SELECT rowid, ref_id, contact_id, label, body {base} ORDER BY {order} LIMIT %s",
+                                args + [limit])
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     @classmethod
     def any_in(cls, user, kinds, query):
         """True when any of these groups has a match."""
-        tsquery, params = cls._tsquery(query)
-        sql = (f"SELECT 1 FROM search_index, ({'SELECT ' + tsquery} AS q) AS query "
-               "WHERE user_id = %s AND kind = ANY(%s) AND tsv @@ q LIMIT 1")
-        return db.execute_sql(sql, params + [user.id, list(kinds)]).fetchone() is not None
+        base, args = cls.matching(user, kinds, query)
+        return db.execute_sql(f"SELECT 1 {base} LIMIT 1", args).fetchone() is not None
+
+    @classmethod
+    def contact_ids(cls, user, query, limit):
+        """Ids of the contacts that the user's matching entries other than touches belong to."""
+        base, args = cls.matching(user, [kind for kind, _, _ in GROUPS if kind != 4], query)
+        cursor = db.execute_sql(f"SELECT DISTINCT contact_id {base} AND contact_id IS NOT NULL LIMIT %s", args + [limit])
+        return {r[0] for r in cursor.fetchall()}
 
 
 def backend():

@@ -5,6 +5,7 @@ backups are pg_dump archives, read back with pg_restore).
 """
 import contextlib
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -290,3 +291,58 @@ def test_rows_written_before_the_one_folding_are_found_as_typed(tmp_path, databa
     assert "Віталій Коваленко" in client.get("/people/", query_string={"tag": "хокей"}).get_data(as_text=True)
     assert "Віталій Коваленко" in client.get("/capture/contacts", query_string={"q": "Віталій"}).get_data(as_text=True)
     db.close()
+
+
+def test_team_search_keys_keep_every_entry_for_its_owner_only(tmp_path, database_url):
+    """Migration 0021: what was indexed under the old keys is found after it, by its owner alone, newest first; edits
+    after it keep the index in step; and down then up again gives the same results."""
+    from helpers import CARD, Session, add_contact, capture
+
+    from journal.models import User
+
+    app = create_app({"SECRET_KEY": "x", "TESTING": True, "RATELIMIT_ENABLED": False, "DATABASE_URL": database_url})
+    with app.app_context():
+        migrate.upgrade(target="0020_push", backup_dir=str(tmp_path / "b"))
+        users = {owner: User.register(f"{owner}@example.com", "a long password 2026") for owner in ("ada", "bob")}
+        db.close()
+    sessions, people = {}, {}
+    for owner, user in users.items():  # written under schema 0020: the old index's keys, filled by its triggers
+        client, response = login(app, f"{owner}@example.com", "a long password 2026")
+        assert response.status_code == 302
+        sessions[owner] = Session(client, user)
+        people[owner] = [add_contact(sessions[owner], name=f"{owner.title()} Client {n}", company="Warehouse Lyon")
+                         for n in range(3)]
+        for n in range(4):
+            assert capture(sessions[owner], [people[owner][n % 3]], note=f"{owner} warehouse visit number{n}").status_code < 400
+    with app.app_context():
+        assert "0021_team_search" in migrate.pending()
+        migrate.upgrade(backup_dir=str(tmp_path / "b"))
+        db.close()
+
+    def found(owner, q):
+        """The contact and touch links of owner's search for q, in the page's order."""
+        page = sessions[owner].hx("/search", "search-results", query_string={"q": q}).get_data(as_text=True)
+        return re.findall(r'href="(/(?:people|touches)/\d+)[#"]', page)
+
+    ada_people = {f"/people/{cid}" for cid in people["ada"]}
+    bob_people = {f"/people/{cid}" for cid in people["bob"]}
+    for owner, mine, theirs in (("ada", ada_people, bob_people), ("bob", bob_people, ada_people)):
+        links = found(owner, "warehouse")
+        assert mine <= set(links) and not theirs & set(links), owner
+        touches = [link for link in links if link.startswith("/touches/")]
+        assert len(touches) == 4 and touches == sorted(touches, key=lambda link: -int(link.split("/")[-1])), links
+        assert len(found(owner, "number3")) == 1
+    assert set(found("ada", "number3")).isdisjoint(found("bob", "number3"))
+    # After it: an edit re-indexes the person.
+    cid = people["ada"][0]
+    edited = sessions["ada"].post(f"/people/{cid}/card", data={**CARD, "name": "Ada Renamed", "company": "Harbour"})
+    assert edited.status_code < 400
+    assert f"/people/{cid}" not in found("ada", "warehouse") and found("ada", "harbour") == [f"/people/{cid}"]
+    before = {owner: found(owner, "warehouse") for owner in sessions}
+    with app.app_context():
+        migrate.runner().down(target="0020_push")  # the old index, refilled from the tables
+        migrate.upgrade(backup_dir=str(tmp_path / "b"))
+        db.close()
+    assert found("ada", "harbour") == [f"/people/{cid}"]
+    assert {owner: found(owner, "warehouse") for owner in sessions} == before
+    close_app_database(app)

@@ -172,6 +172,22 @@ def test_only_your_own_data(ada, bob, journal):
     assert "Bobsclient" not in text(search(ada, "zoe"))
 
 
+def test_an_account_key_typed_into_the_box_finds_nothing_of_another_account(app, ada, bob, journal):
+    """The index keys each account's entries by user id and kind (migration 0021: SQLite's rowid, PostgreSQL's
+    lexemes prefixed "<scope>/"): nothing typed, however it imitates a key, reaches another account's entries."""
+    add_contact(bob, name="Bob Client", company="Secretplan Ltd", phones="", emails="")
+    capture(bob, [], new=["Walter Secretplan"], note="secretplan 3/4 of the budget o'brien")
+    aid, bid = ada.user.id, bob.user.id
+    for kind in range(8):
+        for q in (f"{bid * 8 + kind}/secretplan", f"'{bid * 8 + kind}/secretplan'", f"{bid * 8 + kind}/secretplan*",
+                  f'"{bid * 8 + kind}/secretplan"', "secretplan", "secretplan OR zoe", f"u{bid}k{kind} secretplan",
+                  f"rowid:{(bid << 40) + (kind << 37)}", "3/4", f"{aid * 8 + kind}/zoe -secretplan"):
+            found = text(search(ada, q))  # (the page repeats what was typed when nothing is found)
+            assert [w for w in ("Bob Client", "Walter", "of the budget", "Secretplan Ltd") if w in found] == [], q
+    assert "Secretplan" in text(search(bob, "secretplan")) and "Walter Secretplan" in names(search(bob, "walter"))
+    assert "3/4" in text(search(bob, "3/4"))  # a word with a slash is a word of its own, in its owner's scope
+
+
 def test_rebuild_command(app, ada, journal, runner):
     from journal.db import db
 

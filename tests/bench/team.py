@@ -8,8 +8,8 @@ the capture POST. Goal: search p95 <= 30 ms (server time), every page within 1.5
 Building is bulk: the rows of every account are made in Python (journal/demo.py's generate, one seed per account),
 given their ids here, interleaved as a team's rows are (contacts in turns, touches in time order across accounts),
 and written in one transaction, in statements of many rows (SQLite) or with COPY (PostgreSQL), the search index filled by
-the migrations' triggers as the app fills it. The built databases are cached between runs, keyed by backend, size,
-seed and schema (the last migration): SQLite files in --cache-dir (default /tmp/rapport-team-cache), each run
+the migrations' triggers as the app fills it. The built databases are cached between runs, keyed by backend, size
+and seed (a build by an older schema is upgraded by the app's migrations, timed, as a team's database would be): SQLite files in --cache-dir (default /tmp/rapport-team-cache), each run
 working on a copy; PostgreSQL databases named rapport_team_c_<key>, each run working on a copy made with
 CREATE DATABASE ... TEMPLATE. --rebuild drops the cache. The demo data is dated from the day it was built.
 
@@ -190,12 +190,18 @@ def write(tables):
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the file alone is the whole database: the cache copies it
 
 
+def _migration(name):
+    """A migration's module (for its table of sources and its SQL)."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "migrations", f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _index_postgresql(conn):
-    """Fill PostgreSQL's search index from the tables in one statement per source, as the triggers of migration 0015
-    would row by row (a PL/pgSQL call per row took 10 s an account), with its indexes built afterwards."""
-    spec = importlib.util.spec_from_file_location("search_folding", os.path.join(ROOT, "migrations", "0015_search_folding.py"))
-    folding = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(folding)
+    """Fill PostgreSQL's search index from the tables in one statement per source, as the triggers of migrations
+    0015 and 0021 would row by row (a PL/pgSQL call per row took 10 s an account), with its indexes built afterwards."""
+    folding, scoping = _migration("0015_search_folding"), _migration("0021_team_search")
     with conn.cursor() as cursor:
         cursor.execute("SELECT indexdef, indexname FROM pg_indexes WHERE tablename = 'search_index' "
                        "AND indexname NOT LIKE '%pkey'")
@@ -211,8 +217,8 @@ def _index_postgresql(conn):
                     "INSERT INTO search_index (rowid, user_id, kind, ref_id, contact_id, label, title, body, tsv) "
                     f"SELECT NEW.id::bigint * 8 + {kind}, NEW.user_id, {kind}, NEW.id, "
                     f"{'NEW.' + contact if contact else 'NULL'}, {'NEW.' + label if label else chr(39) * 2}, "
-                    f"{title_sql}, {body_sql}, setweight(to_tsvector('simple', rapport_fold({title_sql})), 'A') || "
-                    f"setweight(to_tsvector('simple', rapport_fold({body_sql})), 'D') FROM \"{table}\" AS NEW")
+                    f"{title_sql}, {body_sql}, {scoping.vector_sql('NEW', kind, title_sql, body_sql)} "
+                    f"FROM \"{table}\" AS NEW")
         for definition, _ in indexes:
             cursor.execute(definition)
 
@@ -238,16 +244,32 @@ def build(url, accounts, people, seed, today, instance):
 
 # --- the cache ----------------------------------------------------------------------------------------------------
 
-def schema_version():
-    """The last migration's name: a database built by an older schema is not reused."""
-    return sorted(f for f in os.listdir(os.path.join(ROOT, "migrations")) if f[:4].isdigit())[-1][:4]
-
-
 def cache_key(backend, accounts, people, seed):
-    """A short name for one built database (accounts is a list of account numbers)."""
-    spec = json.dumps([backend, accounts, people, seed, schema_version(), BUILDER_VERSION])
+    """A short name for one built database (accounts is a list of account numbers); a build by an older schema keeps
+    its name and is upgraded (see upgraded)."""
+    spec = json.dumps([backend, accounts, people, seed, BUILDER_VERSION])
     label = f"a{len(accounts)}" if len(accounts) > 1 else f"only{accounts[0]}"
     return f"{label}_p{people}_s{seed}_{hashlib.sha256(spec.encode()).hexdigest()[:8]}"
+
+
+def upgraded(url, meta, meta_path, work):
+    """Bring a cached database built by an older schema up to date with the app's own migrations (as a team's
+    database is upgraded in place), timing it; record it in the metadata."""
+    app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": url, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        waiting = migrate.pending()
+        if waiting:
+            started = time.perf_counter()
+            migrate.upgrade(backup_dir=os.path.join(work, "backups"), backup=False)
+            seconds = round(time.perf_counter() - started, 1)
+        db.close()
+    if not waiting:
+        return meta
+    print(f"  upgraded the cached database ({', '.join(waiting)}) in {seconds:.0f} s", flush=True)
+    meta.setdefault("upgrades", []).append({"migrations": waiting, "seconds": seconds})
+    with open(meta_path, "w", encoding="utf-8") as fh:
+        json.dump(meta, fh)
+    return meta
 
 
 def pg_url(base, name, pool=True):
@@ -287,7 +309,7 @@ def prepared_database(backend, accounts, people, seed, args, work):
             with open(meta_path, "w", encoding="utf-8") as fh:
                 json.dump(meta, fh)
         with open(meta_path, encoding="utf-8") as fh:
-            meta = json.load(fh)
+            meta = upgraded(f"sqlite:///{cached}", json.load(fh), meta_path, work)
         copy = os.path.join(work, f"team_{key}.sqlite3")
         shutil.copyfile(cached, copy)
         meta["size_mb"] = round(os.path.getsize(copy) / 2**20)
@@ -306,7 +328,7 @@ def prepared_database(backend, accounts, people, seed, args, work):
         with open(meta_path, "w", encoding="utf-8") as fh:
             json.dump(meta, fh)
     with open(meta_path, encoding="utf-8") as fh:
-        meta = json.load(fh)
+        meta = upgraded(pg_url(args.pg_url, cached, pool=False), json.load(fh), meta_path, work)
     pg_admin(args.pg_url, f'DROP DATABASE IF EXISTS "{copy}"')
     pg_admin(args.pg_url, f'CREATE DATABASE "{copy}" TEMPLATE "{cached}"')
     size = pg_admin(args.pg_url, f"SELECT pg_database_size('{copy}')")[0][0]
@@ -463,7 +485,7 @@ def measure(urls, account, n, work):
 def explain(url, account, digits):
     """The query plans of the search's per-group statement for one account (EXPLAIN QUERY PLAN on SQLite, EXPLAIN
     ANALYZE on PostgreSQL), for the people and the touches groups of each search."""
-    from journal.search_index import PostgresSearch, SearchIndex
+    from journal.search_index import PostgresSearch, SearchIndex, rowid_range
     from journal.search_query import parse
 
     app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": url})
@@ -477,7 +499,9 @@ def explain(url, account, digits):
                     query = SearchIndex.match_query(q)
                     if not query:
                         continue
-                    select = (SearchIndex.select(SearchIndex.rowid).where(SearchIndex.match(SearchIndex._scoped(user, kind, query)))
+                    low, high = rowid_range(user, kind, kind)
+                    select = (SearchIndex.select(SearchIndex.rowid)
+                              .where(SearchIndex.match(query) & (SearchIndex.rowid >= low) & (SearchIndex.rowid <= high))
                               .order_by(SearchIndex.rowid.desc()).limit(21))
                     sql, params = select.sql()
                     plan_rows = db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
@@ -489,11 +513,9 @@ def explain(url, account, digits):
                     parsed = PostgresSearch.match_query(q)
                     if not parsed:
                         continue
-                    tsquery, params = PostgresSearch._tsquery(parsed)
-                    sql = (f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT rowid, ref_id, contact_id, label, body FROM search_index, "
-                           f"(SELECT {tsquery} AS q) AS query WHERE user_id = %s AND kind = %s AND tsv @@ q "
-                           "ORDER BY rowid DESC LIMIT 21")
-                    lines = [row[0] for row in db.execute_sql(sql, params + [user.id, kind]).fetchall()]
+                    base, params = PostgresSearch.matching(user, [kind], parsed)
+                    sql = f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT rowid, ref_id, contact_id, label, body {base} ORDER BY rowid DESC LIMIT 21"
+                    lines = [row[0] for row in db.execute_sql(sql, params).fetchall()]
                 out.append(f"-- “{q}” ({name}), group {kind}:")
                 out += ["   " + line for line in lines]
         db.close()
@@ -533,6 +555,7 @@ def main():
                         help="a role that may create databases; the bench makes rapport_team_* databases")
     parser.add_argument("--cache-dir", default=os.environ.get("TEAM_CACHE_DIR", "/tmp/rapport-team-cache"))
     parser.add_argument("--rebuild", action="store_true", help="build again instead of using the cache")
+    parser.add_argument("--build-only", action="store_true", help="build (or upgrade) the cached databases, measure nothing")
     parser.add_argument("--explain", action="store_true", help="also print the search's query plans in the team database")
     args = parser.parse_args()
     account = args.accounts // 2
@@ -549,6 +572,8 @@ def main():
                           f"({meta['counts']['touch']:,} touches; build took {meta['seconds']:.0f} s)", flush=True)
                     urls.append(url)
                     metas.append(meta)
+                if args.build_only:
+                    continue
                 metas[1]["load"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
                 results = measure(urls, account, args.requests, work)
                 if args.explain:
@@ -563,7 +588,9 @@ def main():
             print()
             print("\n".join(lines))
             print(flush=True)
-    if all_failures:
+    if args.build_only:
+        print("Built; nothing measured (--build-only).")
+    elif all_failures:
         print("Goals missed: " + "; ".join(all_failures))
     else:
         print(f"Every goal met: search p95 <= {SEARCH_P95_MS} ms, every row within {RATIO}x of the account alone.")
