@@ -5,6 +5,7 @@ from peewee import (SQL, DatabaseProxy, InterfaceError, InternalError, Operation
                     SqliteDatabase, Table, fn)
 from playhouse.db_url import connect
 
+from .search_query import scoped_words
 from .text import fold
 
 db = DatabaseProxy()
@@ -94,8 +95,10 @@ def with_functions(database):
     rapport_fold is the app's own folding (journal/text.py): the search index's triggers (migration 0015) fold with
     it, so the index and the typed query always agree. A connection without it (the sqlite3 shell, a script's own
     sqlite3.connect) can read everything but cannot write an indexed row ("no such function: rapport_fold").
+    rapport_scoped prefixes each word with its account's and kind's scope (migration 0021, journal/search_query.py).
     """
     database.register_function(fold, "rapport_fold", 1, deterministic=True)
+    database.register_function(scoped_words, "rapport_scoped", 2, deterministic=True)
     return database
 
 

@@ -28,6 +28,12 @@ RANK_AT_MOST = 300  # above this many matches, bm25 ranking is skipped (see Sear
 USER_SHIFT, KIND_SHIFT = 40, 37  # an entry's rowid: (user id << 40) + (kind << 37) + its source row's id (0021)
 
 
+def scope_of(user, kind):
+    """The scope of the user's entries of one kind: every word of theirs in the index is prefixed with it (SQLite
+    "412xwarehouse", PostgreSQL '412/warehouse'; migrations/0021_team_search.py)."""
+    return user.id * 8 + kind
+
+
 def rowid_range(user, first_kind, last_kind):
     """The lowest and highest rowid of the user's entries of kinds first_kind..last_kind (SQLite's index)."""
     base = user.id << USER_SHIFT
@@ -35,8 +41,9 @@ def rowid_range(user, first_kind, last_kind):
 
 
 class SearchIndex(FTS5Model):
-    """One row per searchable thing, keyed by account and kind (migrations/0021_team_search.py): a search asks for
-    one account's rowid range, which FTS5 seeks to in each word's list, so a team's other accounts cost nothing."""
+    """One row per searchable thing, keyed by account and kind (migrations/0021_team_search.py): each word is prefixed
+    with its account's and kind's scope, and a search also asks for that account's rowid range, so a team's other
+    accounts cost nothing and can never match."""
 
     ref_id = SearchField(unindexed=True)
     contact_id = SearchField(unindexed=True)
@@ -51,21 +58,28 @@ class SearchIndex(FTS5Model):
 
     @staticmethod
     def match_query(text):
-        """A safe FTS5 query for what was typed (journal/search_query.py), or None when nothing can match."""
-        def term(t):
-            return '"' + " ".join(t.words) + '"' + ("*" if t.prefix else "")
+        """The parsed query (journal/search_query.py), or None when nothing can match."""
+        return parse(text) or None
+
+    @staticmethod
+    def fts_query(query, scopes):
+        """A safe FTS5 query for the parsed query within these scopes (any of them)."""
+        def term(t, scope):
+            return '"' + " ".join(f"{scope}x{word}" for word in t.words) + '"' + ("*" if t.prefix else "")
 
         alternatives = []
-        for alternative in parse(text):
-            expression = "(" + " AND ".join(term(t) for t in alternative.include) + ")"
-            alternatives.append("(" + expression + "".join(f" NOT {term(t)}" for t in alternative.exclude) + ")")
-        return " OR ".join(alternatives) or None
+        for scope in scopes:
+            for alternative in query:
+                expression = "(" + " AND ".join(term(t, scope) for t in alternative.include) + ")"
+                alternatives.append("(" + expression + "".join(f" NOT {term(t, scope)}" for t in alternative.exclude) + ")")
+        return " OR ".join(alternatives)
 
     @classmethod
     def any_in(cls, user, kinds, query):
         """True when any of these groups (consecutive kinds) has a match: one lookup, no ranking."""
         low, high = rowid_range(user, min(kinds), max(kinds))
-        return cls.select(cls.rowid).where(cls.match(query) & (cls.rowid >= low) & (cls.rowid <= high)).limit(1).exists()
+        fts = cls.fts_query(query, [scope_of(user, kind) for kind in kinds])
+        return cls.select(cls.rowid).where(cls.match(fts) & (cls.rowid >= low) & (cls.rowid <= high)).limit(1).exists()
 
     @classmethod
     def group(cls, user, kind, query, limit):
@@ -76,8 +90,9 @@ class SearchIndex(FTS5Model):
         notes, the newest come first.
         """
         low, high = rowid_range(user, kind, kind)
-        ranked = kind in RANKED and cls.match_count(query, low, high, RANK_AT_MOST + 1)[0] <= RANK_AT_MOST
-        return cls.group_rows(ranked, query, low, high, limit)
+        fts = cls.fts_query(query, [scope_of(user, kind)])
+        ranked = kind in RANKED and cls.match_count(fts, low, high, RANK_AT_MOST + 1)[0] <= RANK_AT_MOST
+        return cls.group_rows(ranked, fts, low, high, limit)
 
     @prepared(one=True)
     def match_count(query, low, high, at_most):
@@ -103,8 +118,9 @@ class SearchIndex(FTS5Model):
         ids = set()
         for first, last in ((0, 3), (5, 7)):  # every kind but touches (4), which belong to several contacts
             low, high = rowid_range(user, first, last)
+            fts = cls.fts_query(query, [scope_of(user, kind) for kind in range(first, last + 1)])
             rows = (cls.select(cls.contact_id)
-                    .where(cls.match(query) & (cls.rowid >= low) & (cls.rowid <= high)).limit(limit).tuples())
+                    .where(cls.match(fts) & (cls.rowid >= low) & (cls.rowid <= high)).limit(limit).tuples())
             ids |= {int(r[0]) for r in rows if r[0] is not None}
         return ids
 
@@ -117,12 +133,6 @@ def contact_ids_matching(user, text, limit=20000):
         return []
     ids = engine.contact_ids(user, query, limit)
     return sorted(ids)
-
-
-def scope_of(user, kind):
-    """The scope of the user's entries of one kind in PostgreSQL's index: every lexeme of theirs is prefixed with it
-    (migrations/0021_team_search.py)."""
-    return user.id * 8 + kind
 
 
 class PostgresSearch:

@@ -71,3 +71,9 @@ def wanted_words(text):
     """The folded words a result should show highlighted: those searched for, not those excluded (cached: every
     title and snippet of a page asks for the same query's)."""
     return tuple(word for alternative in parse(text) for term in alternative.include for word in term.words)
+
+
+def scoped_words(scope, text):
+    """`text` with each word prefixed by "<scope>x", as SQLite's index holds it (migration 0021): the words of one
+    account and kind sort together in FTS5's dictionary, so a typed prefix expands over that account's words only."""
+    return _WORD.sub(lambda word: f"{scope}x{word.group(0)}", text or "")

@@ -2,11 +2,14 @@
 
 SQLite: the FTS5 index's rowid was the source row's id * 8 + kind, and a "u<user>k<kind>" token in a `scope` column
 chose the account's entries: every word of a query was matched across all accounts, then intersected with that
-token, so a common word cost each account in proportion to the whole team's notes (3-4 times the account alone, at
-100 accounts). Now the rowid is (user id << 40) + (kind << 37) + the source row's id, and a search asks FTS5 for a
-rowid range, which it seeks to in each word's list: an account's search reads only its own entries of the kind
-asked for. The scope column is gone. Newest-first is still the source row's id, within each kind. The index is
-copied over from the old one (already folded; no text is folded again) in rowid order.
+token, and a typed prefix ("wareh*") merged that prefix's words of the whole team, so a search cost each account
+in proportion to the team's notes (20 times the account alone at 100 accounts x 2,000 people). Now every word is
+prefixed with its scope, user id * 8 + kind ("412xwarehouse", rapport_scoped, journal/search_query.py), so one
+account's words of one kind sort together in FTS5's dictionary and a prefix expands over them alone; and the rowid
+is (user id << 40) + (kind << 37) + the source row's id, so that each query also asks for its account's rowid
+range (nothing else can match, whatever was typed). The scope column, and the prefix indexes of 2 and 3
+characters (which would now index the scopes' digits), are gone. Newest first is still the source row's id,
+within each kind. The index is copied over from the old one (already folded) in the new rowid order.
 
 PostgreSQL: the GIN index held every account's words together ("warehouse" of the whole team under one entry), so a
 search either intersected the team's matches with the account's rows, or read all the account's rows of a kind, one
@@ -106,18 +109,26 @@ def rowid_sql(prefix, kind):
     return f"(({prefix}.user_id << {USER_SHIFT}) + ({kind} << {KIND_SHIFT}) + {prefix}.id)"
 
 
+def scoped(prefix, kind, columns):
+    """SQL of the columns' text, folded and scoped, for an FTS5 entry of the row `prefix` (new); '' without columns."""
+    if not columns:
+        return "''"
+    return f"rapport_scoped({prefix}.user_id * 8 + {kind}, rapport_fold({folding._joined(prefix, columns)}))"
+
+
 def rekey_sqlite(db):
     """Copy the index into one without the scope column, keyed by account and kind, and re-create the triggers."""
     db.execute_sql(
         "CREATE VIRTUAL TABLE search_index_rekeyed USING fts5(ref_id UNINDEXED, contact_id UNINDEXED, "
-        "label UNINDEXED, title, body, raw UNINDEXED, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
+        "label UNINDEXED, title, body, raw UNINDEXED, tokenize = 'unicode61 remove_diacritics 0')"
     )
-    # The old rowid is id * 8 + kind and the scope token "u<user>k<kind>": the new key is made from both.
+    # The old rowid is id * 8 + kind and the scope token "u<user>k<kind>": the new key and scope are made from both.
     db.execute_sql(
         "INSERT INTO search_index_rekeyed (rowid, ref_id, contact_id, label, title, body, raw) "
-        f"SELECT (CAST(substr(scope, 2, instr(scope, 'k') - 2) AS INTEGER) << {USER_SHIFT}) "
-        f"+ ((rowid & 7) << {KIND_SHIFT}) + (rowid >> 3) AS new_rowid, ref_id, contact_id, label, title, body, raw "
-        "FROM search_index ORDER BY new_rowid"
+        f"SELECT (user_id << {USER_SHIFT}) + (kind << {KIND_SHIFT}) + (rowid >> 3) AS new_rowid, ref_id, contact_id, "
+        "label, rapport_scoped(user_id * 8 + kind, title), rapport_scoped(user_id * 8 + kind, body), raw "
+        "FROM (SELECT rowid, CAST(substr(scope, 2, instr(scope, 'k') - 2) AS INTEGER) AS user_id, rowid & 7 AS kind, "
+        "ref_id, contact_id, label, title, body, raw FROM search_index) ORDER BY new_rowid"
     )
     for table in folding.SOURCES:
         for suffix in ("ai", "ad", "au"):
@@ -129,8 +140,7 @@ def rekey_sqlite(db):
             "INSERT INTO search_index(rowid, ref_id, contact_id, label, title, body, raw) VALUES ("
             f"{rowid_sql('new', kind)}, new.id, {'new.' + contact if contact else 'NULL'}, "
             f"{'new.' + label if label else chr(39) * 2}, "
-            f"{'rapport_fold(' + folding._joined('new', title) + ')' if title else chr(39) * 2}, "
-            f"{'rapport_fold(' + folding._joined('new', body) + ')' if body else chr(39) * 2}, "
+            f"{scoped('new', kind, title)}, {scoped('new', kind, body)}, "
             f"{folding._joined('new', body) if body else chr(39) * 2});"
             for kind, label, title, body, contact, _ in entries)
         deletes = " ".join(f"DELETE FROM search_index WHERE rowid = {rowid_sql('old', kind)};" for kind, *_ in entries)
