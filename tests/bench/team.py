@@ -485,7 +485,7 @@ def measure(urls, account, n, work):
 def explain(url, account, digits):
     """The query plans of the search's per-group statement for one account (EXPLAIN QUERY PLAN on SQLite, EXPLAIN
     ANALYZE on PostgreSQL), for the people and the touches groups of each search."""
-    from journal.search_index import PostgresSearch, SearchIndex, rowid_range
+    from journal.search_index import PostgresSearch, SearchIndex, rowid_range, scope_of
     from journal.search_query import parse
 
     app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": url})
@@ -500,8 +500,9 @@ def explain(url, account, digits):
                     if not query:
                         continue
                     low, high = rowid_range(user, kind, kind)
+                    fts = SearchIndex.fts_query(query, [scope_of(user, kind)])
                     select = (SearchIndex.select(SearchIndex.rowid)
-                              .where(SearchIndex.match(query) & (SearchIndex.rowid >= low) & (SearchIndex.rowid <= high))
+                              .where(SearchIndex.match(fts) & (SearchIndex.rowid >= low) & (SearchIndex.rowid <= high))
                               .order_by(SearchIndex.rowid.desc()).limit(21))
                     sql, params = select.sql()
                     plan_rows = db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
