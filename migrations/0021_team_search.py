@@ -73,6 +73,18 @@ def vector_sql(prefix, kind, title_sql, body_sql):
             f"setweight(to_tsvector('simple', rapport_fold({body_sql})), 'D'))")
 
 
+ENTRY_COLUMNS = "rowid, user_id, kind, ref_id, contact_id, label, title, body, tsv"
+
+
+def entry_values(kind, label, title, body, contact):
+    """SQL of the values (ENTRY_COLUMNS) of the index entry of one source's row NEW (a trigger's row, or a table's
+    alias in a bulk INSERT ... SELECT)."""
+    title_sql = folding._joined("NEW", [f"{c}::text" for c in title]) or "''"
+    body_sql = folding._joined("NEW", [f"{c}::text" for c in body]) or "''"
+    return (f"NEW.id::bigint * 8 + {kind}, NEW.user_id, {kind}, NEW.id, {'NEW.' + contact if contact else 'NULL'}, "
+            f"{'NEW.' + label if label else chr(39) * 2}, {title_sql}, {body_sql}, {vector_sql('NEW', kind, title_sql, body_sql)}")
+
+
 def scope_postgresql(db):
     """Create the scoping functions, make the triggers write scoped vectors, and rewrite every vector."""
     db.execute_sql("CREATE OR REPLACE FUNCTION rapport_scoped(bigint, tsvector) RETURNS tsvector LANGUAGE sql "
@@ -82,14 +94,7 @@ def scope_postgresql(db):
     for table, entries in folding.SOURCES.items():
         inserts, deletes = [], []
         for kind, label, title, body, contact, _ in entries:
-            title_sql = folding._joined("NEW", [f"{c}::text" for c in title]) or "''"
-            body_sql = folding._joined("NEW", [f"{c}::text" for c in body]) or "''"
-            inserts.append(
-                "INSERT INTO search_index (rowid, user_id, kind, ref_id, contact_id, label, title, body, tsv) VALUES ("
-                f"NEW.id::bigint * 8 + {kind}, NEW.user_id, {kind}, NEW.id, {'NEW.' + contact if contact else 'NULL'}, "
-                f"{'NEW.' + label if label else chr(39) * 2}, {title_sql}, {body_sql}, "
-                f"{vector_sql('NEW', kind, title_sql, body_sql)});"
-            )
+            inserts.append(f"INSERT INTO search_index ({ENTRY_COLUMNS}) VALUES ({entry_values(kind, label, title, body, contact)});")
             deletes.append(f"DELETE FROM search_index WHERE rowid = OLD.id::bigint * 8 + {kind};")
         db.execute_sql(
             f"CREATE OR REPLACE FUNCTION {table}_search() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "

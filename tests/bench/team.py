@@ -211,14 +211,8 @@ def _index_postgresql(conn):
         for table, entries in folding.SOURCES.items():
             for kind, label, title, body, contact, _ in entries:
                 # The triggers' expressions, with NEW standing for the table's row.
-                title_sql = folding._joined("NEW", [f"{c}::text" for c in title]) or "''"
-                body_sql = folding._joined("NEW", [f"{c}::text" for c in body]) or "''"
-                cursor.execute(
-                    "INSERT INTO search_index (rowid, user_id, kind, ref_id, contact_id, label, title, body, tsv) "
-                    f"SELECT NEW.id::bigint * 8 + {kind}, NEW.user_id, {kind}, NEW.id, "
-                    f"{'NEW.' + contact if contact else 'NULL'}, {'NEW.' + label if label else chr(39) * 2}, "
-                    f"{title_sql}, {body_sql}, {scoping.vector_sql('NEW', kind, title_sql, body_sql)} "
-                    f"FROM \"{table}\" AS NEW")
+                cursor.execute(f"INSERT INTO search_index ({scoping.ENTRY_COLUMNS}) "
+                               f"SELECT {scoping.entry_values(kind, label, title, body, contact)} FROM \"{table}\" AS NEW")
         for definition, _ in indexes:
             cursor.execute(definition)
 
