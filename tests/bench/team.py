@@ -28,6 +28,7 @@ import random
 import re
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -540,6 +541,8 @@ def report(backend, alone, team, meta_alone, meta_team, args, account):
 
 def main():
     """Build (or take from the cache) both databases per backend, measure, print Markdown tables."""
+    # A SIGTERM (pkill, a CI timeout) unwinds like Ctrl-C, so that the servers and copies are stopped and dropped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--people", type=int, default=2000, help="demo people per account")
