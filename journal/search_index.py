@@ -62,6 +62,11 @@ class SearchIndex(FTS5Model):
         return parse(text) or None
 
     @staticmethod
+    def within(fts, low, high):
+        """The condition: the entry matches the FTS5 query `fts` and its rowid lies in low..high (one account's)."""
+        return SearchIndex.match(fts) & (SearchIndex.rowid >= low) & (SearchIndex.rowid <= high)
+
+    @staticmethod
     def fts_query(query, scopes):
         """A safe FTS5 query for the parsed query within these scopes (any of them)."""
         def term(t, scope):
@@ -79,7 +84,7 @@ class SearchIndex(FTS5Model):
         """True when any of these groups (consecutive kinds) has a match: one lookup, no ranking."""
         low, high = rowid_range(user, min(kinds), max(kinds))
         fts = cls.fts_query(query, [scope_of(user, kind) for kind in kinds])
-        return cls.select(cls.rowid).where(cls.match(fts) & (cls.rowid >= low) & (cls.rowid <= high)).limit(1).exists()
+        return cls.select(cls.rowid).where(cls.within(fts, low, high)).limit(1).exists()
 
     @classmethod
     def group(cls, user, kind, query, limit):
@@ -98,7 +103,7 @@ class SearchIndex(FTS5Model):
     def match_count(query, low, high, at_most):
         """(how many rows in the rowid range match, counting no further than `at_most`,)."""
         matches = (SearchIndex.select(SearchIndex.rowid)
-                   .where(SearchIndex.match(query) & (SearchIndex.rowid >= low) & (SearchIndex.rowid <= high))
+                   .where(SearchIndex.within(query, low, high))
                    .limit(at_most))
         return Select([matches.alias("matches")], [fn.COUNT(SQL("1"))]).tuples()
 
@@ -109,7 +114,7 @@ class SearchIndex(FTS5Model):
         order = SearchIndex.bm25(0, 0, 0, 10.0, 1.0, 0) if ranked else SearchIndex.rowid.desc()
         return (SearchIndex.select(SearchIndex.rowid, SearchIndex.ref_id, SearchIndex.contact_id, SearchIndex.label,
                                    SearchIndex.raw.alias("body"))
-                .where(SearchIndex.match(query) & (SearchIndex.rowid >= low) & (SearchIndex.rowid <= high))
+                .where(SearchIndex.within(query, low, high))
                 .order_by(order).limit(limit).dicts())
 
     @classmethod
@@ -120,7 +125,7 @@ class SearchIndex(FTS5Model):
             low, high = rowid_range(user, first, last)
             fts = cls.fts_query(query, [scope_of(user, kind) for kind in range(first, last + 1)])
             rows = (cls.select(cls.contact_id)
-                    .where(cls.match(fts) & (cls.rowid >= low) & (cls.rowid <= high)).limit(limit).tuples())
+                    .where(cls.within(fts, low, high)).limit(limit).tuples())
             ids |= {int(r[0]) for r in rows if r[0] is not None}
         return ids
 

@@ -9,9 +9,9 @@ Building is bulk: the rows of every account are made in Python (journal/demo.py'
 given their ids here, interleaved as a team's rows are (contacts in turns, touches in time order across accounts),
 and written in one transaction, in statements of many rows (SQLite) or with COPY (PostgreSQL), the search index filled by
 the migrations' triggers as the app fills it. The built databases are cached between runs, keyed by backend, size
-and seed (a build by an older schema is upgraded by the app's migrations, timed, as a team's database would be): SQLite files in --cache-dir (default /tmp/rapport-team-cache), each run
-working on a copy; PostgreSQL databases named rapport_team_c_<key>, each run working on a copy made with
-CREATE DATABASE ... TEMPLATE. --rebuild drops the cache. The demo data is dated from the day it was built.
+and seed (a build by an older schema is upgraded by the app's migrations, timed, as a team's database would be):
+SQLite files in --cache-dir (default /tmp/rapport-team-cache), each run working on a copy; PostgreSQL databases
+named rapport_team_c_<key>, each run working on a copy made with CREATE DATABASE ... TEMPLATE. --rebuild drops the cache. The demo data is dated from the day it was built.
 
 Usage: .venv/bin/python tests/bench/team.py [--accounts 100] [--people 2000] [--backends sqlite,postgresql]
        [--requests 100] [--pg-url postgresql://rapport:rapport@127.0.0.1:5432/postgres] [--rebuild]
@@ -497,7 +497,7 @@ def explain(url, account, digits):
                     low, high = rowid_range(user, kind, kind)
                     fts = SearchIndex.fts_query(query, [scope_of(user, kind)])
                     select = (SearchIndex.select(SearchIndex.rowid)
-                              .where(SearchIndex.match(fts) & (SearchIndex.rowid >= low) & (SearchIndex.rowid <= high))
+                              .where(SearchIndex.within(fts, low, high))
                               .order_by(SearchIndex.rowid.desc()).limit(21))
                     sql, params = select.sql()
                     plan_rows = db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
